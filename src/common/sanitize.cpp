@@ -1,0 +1,176 @@
+#include "common/sanitize.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "common/strings.h"
+
+namespace cloudsift {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not valid UTF-8.
+size_t Utf8SeqLen(std::string_view s, size_t i) {
+    auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+    uint8_t c = b(i);
+    if (c < 0x80) return 1;
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size()) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b(i + k) & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+void AppendHexByte(std::string& out, uint8_t c) {
+    char buf[5];
+    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    out += buf;
+}
+
+// Whether the code point at s[i..i+len) is a C1 control (U+0080..U+009F), which some terminals
+// interpret like ESC sequences.
+bool IsC1(std::string_view s, size_t i, size_t len) {
+    return len == 2 && static_cast<uint8_t>(s[i]) == 0xC2 && static_cast<uint8_t>(s[i + 1]) < 0xA0;
+}
+
+} // namespace
+
+bool IsValidUtf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        size_t n = Utf8SeqLen(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string TerminalSafe(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        uint8_t c = static_cast<uint8_t>(s[i]);
+        size_t n = Utf8SeqLen(s, i);
+        if (n == 0) {
+            AppendHexByte(out, c);
+            ++i;
+        } else if (n == 1 && (c < 0x20 || c == 0x7F)) {
+            if (c == '\t') out += ' ';
+            else AppendHexByte(out, c);
+            ++i;
+        } else if (IsC1(s, i, n)) {
+            AppendHexByte(out, static_cast<uint8_t>(s[i + 1]));
+            i += n;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+std::string CsvCell(std::string_view s) {
+    std::string safe = TerminalSafe(s);
+    if (!safe.empty()) {
+        char f = safe.front();
+        if (f == '=' || f == '+' || f == '-' || f == '@' || f == '\t' || f == '\r' || f == '|' ||
+            f == '%')
+            safe.insert(safe.begin(), '\'');
+    }
+    bool quote = safe.find_first_of(",\"\n\r") != std::string::npos;
+    if (!quote) return safe;
+    std::string out = "\"";
+    for (char c : safe) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string HtmlEscape(std::string_view s) {
+    std::string out;
+    for (char c : TerminalSafe(s)) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+    out += '"';
+    for (size_t i = 0; i < s.size();) {
+        uint8_t c = static_cast<uint8_t>(s[i]);
+        size_t n = Utf8SeqLen(s, i);
+        if (n == 0) {
+            out += "\\ufffd";
+            ++i;
+            continue;
+        }
+        if (n > 1) {
+            out.append(s.substr(i, n));
+            i += n;
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7F) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+    out += '"';
+}
+
+std::string JsonString(std::string_view s) {
+    std::string out;
+    AppendJsonString(out, s);
+    return out;
+}
+
+std::string HumanBytes(uint64_t bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+} // namespace cloudsift

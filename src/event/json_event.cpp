@@ -1,0 +1,104 @@
+#include "event/json_event.h"
+
+namespace cloudsift {
+namespace {
+
+// Walks parts[idx..] from e; returns true when anything at the path was found; stop is set when
+// fn asked to stop.
+bool Walk(simdjson::dom::element e, const std::vector<std::string>& parts, size_t idx,
+          FunctionRef<bool(const Value&)> fn, bool& stop) {
+    using simdjson::dom::element_type;
+    if (stop) return true;
+    if (e.type() == element_type::ARRAY) {
+        bool found = false;
+        if (idx == parts.size()) {
+            // The path ends on an array: each element is a candidate value.
+            bool any = false;
+            for (auto child : e.get_array().value_unsafe()) {
+                any = true;
+                if (child.type() == element_type::ARRAY) {
+                    Walk(child, parts, idx, fn, stop);
+                } else if (!fn(ToValue(child))) {
+                    stop = true;
+                }
+                if (stop) break;
+            }
+            if (!any) {
+                Value v;
+                v.type = ValueType::Array;
+                if (!fn(v)) stop = true;
+            }
+            return true;
+        }
+        for (auto child : e.get_array().value_unsafe()) {
+            found |= Walk(child, parts, idx, fn, stop);
+            if (stop) break;
+        }
+        return found;
+    }
+    if (idx == parts.size()) {
+        if (!fn(ToValue(e))) stop = true;
+        return true;
+    }
+    if (e.type() != element_type::OBJECT) return false;
+    simdjson::dom::element child;
+    if (e.get_object().value_unsafe().at_key(parts[idx]).get(child) != simdjson::SUCCESS)
+        return false;
+    return Walk(child, parts, idx + 1, fn, stop);
+}
+
+bool Leaves(simdjson::dom::element e, FunctionRef<bool(const Value&)> fn) {
+    using simdjson::dom::element_type;
+    switch (e.type()) {
+    case element_type::OBJECT:
+        for (auto field : e.get_object().value_unsafe())
+            if (!Leaves(field.value, fn)) return false;
+        return true;
+    case element_type::ARRAY:
+        for (auto child : e.get_array().value_unsafe())
+            if (!Leaves(child, fn)) return false;
+        return true;
+    default: return fn(ToValue(e));
+    }
+}
+
+} // namespace
+
+Value ToValue(simdjson::dom::element e) {
+    using simdjson::dom::element_type;
+    Value v;
+    switch (e.type()) {
+    case element_type::STRING: v.type = ValueType::String; v.s = e.get_string().value_unsafe(); break;
+    case element_type::INT64: v.type = ValueType::Int; v.i = e.get_int64().value_unsafe(); break;
+    case element_type::UINT64: v.type = ValueType::UInt; v.u = e.get_uint64().value_unsafe(); break;
+    case element_type::DOUBLE: v.type = ValueType::Double; v.d = e.get_double().value_unsafe(); break;
+    case element_type::BOOL: v.type = ValueType::Bool; v.b = e.get_bool().value_unsafe(); break;
+    case element_type::NULL_VALUE: v.type = ValueType::Null; break;
+    case element_type::OBJECT: v.type = ValueType::Object; break;
+    case element_type::ARRAY: v.type = ValueType::Array; break;
+    }
+    return v;
+}
+
+std::string_view JsonString(simdjson::dom::element e,
+                            std::initializer_list<std::string_view> path) {
+    for (auto key : path) {
+        simdjson::dom::object obj;
+        if (e.get_object().get(obj) != simdjson::SUCCESS) return {};
+        if (obj.at_key(key).get(e) != simdjson::SUCCESS) return {};
+    }
+    std::string_view s;
+    if (e.get_string().get(s) != simdjson::SUCCESS) return {};
+    return s;
+}
+
+bool JsonEvent::Find(const FieldPath& path, FunctionRef<bool(const Value&)> fn) const {
+    bool stop = false;
+    return Walk(root_, path.parts, 0, fn, stop);
+}
+
+void JsonEvent::ForEachLeaf(FunctionRef<bool(const Value&)> fn) const { Leaves(root_, fn); }
+
+void JsonEvent::AppendJson(std::string& out) const { out += simdjson::minify(root_); }
+
+} // namespace cloudsift

@@ -1,0 +1,59 @@
+// Hunter: runs the loaded detection content (Sigma rules) over records and produces findings.
+// One RuleSet is shared read-only by all threads; each thread owns a RecordMatcher.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/format.h"
+#include "hunt/finding.h"
+#include "io/scan.h"
+#include "sigma/rule_set.h"
+
+namespace cloudsift {
+
+//! Per-thread matcher: evaluates every applicable rule on a record and appends findings.
+class RecordMatcher {
+public:
+    //! rules must outlive the matcher and be compiled.
+    explicit RecordMatcher(const sigma::RuleSet& rules);
+    ~RecordMatcher();
+    //! Appends one Finding per rule matching rec (file is the record's file).
+    void Match(const Record& rec, const FileInfo& file, std::vector<Finding>& out);
+
+private:
+    const sigma::RuleSet& rules_;
+    std::unique_ptr<sigma::RuleSet::Scratch> scratch_;
+};
+
+//! Builds the finding for rule on rec (fills every contract field from the record's Normalized).
+Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file);
+
+//! Options of a hunt run.
+struct HuntOptions {
+    ScanOptions scan;
+    std::vector<std::string> rule_paths;   //!< --rules (files or directories); empty = built-in rules/
+    sigma::LoadOptions load;
+    std::vector<std::string> filter_paths; //!< Sigma filter documents
+};
+
+//! Outcome of a hunt: findings sorted by time, then rule id, and what was read.
+struct HuntResult {
+    std::vector<Finding> findings;
+    ScanSummary scan;
+    std::vector<sigma::FileReport> rule_reports;
+    size_t rules_loaded = 0;
+};
+
+//! Loads the rules named by options (reports diagnostics in rule_reports) and compiles them.
+std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,
+                                          std::vector<sigma::FileReport>& reports);
+
+//! Scans options.scan.inputs with rules in parallel; extra (may be null) receives every record
+//! too, on the same worker thread, through a per-thread consumer it makes.
+HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules);
+
+//! Directory of the built-in rule pack (rules/ in the source tree or next to the binary).
+std::string BuiltinRulesDir();
+
+} // namespace cloudsift

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
     try {
         for (auto& [sub, run] : runners)
             if (sub->parsed()) return run();
+    } catch (const CLI::Error& e) {
+        std::cerr << "cloudsift: " << cloudsift::TerminalSafe(e.what()) << "\n";
+        return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "cloudsift: " << cloudsift::TerminalSafe(e.what()) << "\n";
         return kExitFatal;

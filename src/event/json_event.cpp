@@ -14,7 +14,7 @@ bool Walk(simdjson::dom::element e, const std::vector<std::string>& parts, size_
         if (idx == parts.size()) {
             // The path ends on an array: each element is a candidate value.
             bool any = false;
-            for (auto child : e.get_array().value_unsafe()) {
+            for (auto child : simdjson::dom::array(e)) {
                 any = true;
                 if (child.type() == element_type::ARRAY) {
                     Walk(child, parts, idx, fn, stop);
@@ -30,7 +30,7 @@ bool Walk(simdjson::dom::element e, const std::vector<std::string>& parts, size_
             }
             return true;
         }
-        for (auto child : e.get_array().value_unsafe()) {
+        for (auto child : simdjson::dom::array(e)) {
             found |= Walk(child, parts, idx, fn, stop);
             if (stop) break;
         }
@@ -42,7 +42,7 @@ bool Walk(simdjson::dom::element e, const std::vector<std::string>& parts, size_
     }
     if (e.type() != element_type::OBJECT) return false;
     simdjson::dom::element child;
-    if (e.get_object().value_unsafe().at_key(parts[idx]).get(child) != simdjson::SUCCESS)
+    if (simdjson::dom::object(e).at_key(parts[idx]).get(child) != simdjson::SUCCESS)
         return false;
     return Walk(child, parts, idx + 1, fn, stop);
 }
@@ -51,11 +51,11 @@ bool Leaves(simdjson::dom::element e, FunctionRef<bool(const Value&)> fn) {
     using simdjson::dom::element_type;
     switch (e.type()) {
     case element_type::OBJECT:
-        for (auto field : e.get_object().value_unsafe())
+        for (auto field : simdjson::dom::object(e))
             if (!Leaves(field.value, fn)) return false;
         return true;
     case element_type::ARRAY:
-        for (auto child : e.get_array().value_unsafe())
+        for (auto child : simdjson::dom::array(e))
             if (!Leaves(child, fn)) return false;
         return true;
     default: return fn(ToValue(e));

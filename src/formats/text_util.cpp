@@ -12,7 +12,8 @@ bool Tokenizer::Next(std::string_view& tok) {
     char c = s_[pos_];
     if (c == '"') {
         size_t i = pos_ + 1;
-        while (i < s_.size() && s_[i] != '"') i += (s_[i] == '\\' && i + 1 < s_.size()) ? 2 : 1;
+        while (i < s_.size() && !(s_[i] == '"' && (i + 1 == s_.size() || s_[i + 1] == ' ')))
+            i += (s_[i] == '\\' && i + 1 < s_.size()) ? 2 : 1;
         if (i >= s_.size()) {
             broken_ = true;
             tok = s_.substr(pos_ + 1);
@@ -24,7 +25,7 @@ bool Tokenizer::Next(std::string_view& tok) {
         quoted_ = true;
         return true;
     }
-    if (c == '[') {
+    if (c == '[' && brackets_) {
         size_t close = s_.find(']', pos_ + 1);
         if (close == std::string_view::npos) {
             broken_ = true;

@@ -4,8 +4,10 @@
 //
 // Tokenizer grammar (S3 access, ALB/NLB/ELB, webserver logs):
 //   line   := token (' '+ token)*
-//   token  := '"' (char | '\' char)* '"'   → quoted (value without the quotes, escapes kept)
-//           | '[' [^\]]* ']'                → bracketed (value without the brackets)
+//   token  := '"' (char | '\' char)* '"' (' ' | EOL)  → quoted (value without the outer quotes,
+//                                                  escapes kept; a '"' not followed by a space
+//                                                  does not close the token)
+//           | '[' [^\]]* ']'                → bracketed (only when brackets are enabled)
 //           | [^ ]+                         → bare
 // An unterminated quote or bracket runs to the end of the line and sets Tokenizer::broken().
 #pragma once
@@ -40,7 +42,9 @@ inline void ForEachLine(std::string_view data, uint64_t first_line, Fn&& fn) {
 //! Splits a line into space-separated tokens (see the grammar above).
 class Tokenizer {
 public:
-    explicit Tokenizer(std::string_view line) : s_(line) {}
+    //! Tokenizes line; brackets enables [bracketed] tokens (CLF times).
+    explicit Tokenizer(std::string_view line, bool brackets = false)
+        : s_(line), brackets_(brackets) {}
     //! Next token into tok; false at end of line. quoted() tells whether it was quoted/bracketed.
     bool Next(std::string_view& tok);
     //! Whether the last token was "quoted" or [bracketed].
@@ -53,6 +57,7 @@ public:
 private:
     std::string_view s_;
     size_t pos_ = 0;
+    bool brackets_ = false;
     bool quoted_ = false;
     bool broken_ = false;
 };

@@ -49,9 +49,11 @@ struct HuntResult {
 std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,
                                           std::vector<sigma::FileReport>& reports);
 
-//! Scans options.scan.inputs with rules in parallel; extra (may be null) receives every record
-//! too, on the same worker thread, through a per-thread consumer it makes.
+//! Scans options.scan.inputs in parallel and matches every record against rules.
 HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules);
+
+//! Sorts findings by time, then file, position and rule id (a deterministic order).
+void SortFindings(std::vector<Finding>& findings);
 
 //! Directory of the built-in rule pack (rules/ in the source tree or next to the binary).
 std::string BuiltinRulesDir();

@@ -1,0 +1,461 @@
+#include "formats/cloudtrail.h"
+
+#include "common/strings.h"
+#include "event/json_event.h"
+#include "formats/all_formats.h"
+
+namespace cloudsift {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+constexpr std::string_view kInsightType = "AwsCloudTrailInsight";
+
+simdjson::dom::parser& ThreadParser() {
+    thread_local simdjson::dom::parser parser;
+    return parser;
+}
+
+simdjson::dom::parser& ThreadInnerParser() {
+    thread_local simdjson::dom::parser parser;
+    return parser;
+}
+
+bool Has(element e, std::string_view key) {
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj) != simdjson::SUCCESS) return false;
+    element v;
+    return obj.at_key(key).get(v) == simdjson::SUCCESS;
+}
+
+element At(element e, std::string_view key) {
+    simdjson::dom::object obj;
+    element v;
+    if (e.get_object().get(obj) == simdjson::SUCCESS && obj.at_key(key).get(v) == simdjson::SUCCESS)
+        return v;
+    return element();
+}
+
+std::string_view Str(element e) {
+    std::string_view s;
+    if (e.get_string().get(s) == simdjson::SUCCESS) return s;
+    return {};
+}
+
+// Emits CloudTrail events found in JSON values, unwrapping envelopes and LookupEvents entries.
+class Emitter {
+public:
+    Emitter(RecordFn emit, DecodeReport& report) : emit_(emit), report_(report) {}
+
+    //! Handles one value that should be an event (or wrap one); position for diagnostics.
+    void Value(element v, uint64_t line, uint64_t position) {
+        if (v.type() != element_type::OBJECT) {
+            report_.Bad(position, "cloudtrail.not_an_object");
+            return;
+        }
+        if (LooksLikeCloudTrailEvent(v)) return Emit(v, line);
+        element detail = At(v, "detail");
+        if (Has(v, "detail-type") && detail.type() == element_type::OBJECT &&
+            LooksLikeCloudTrailEvent(detail))
+            return Emit(detail, line);
+        std::string_view inner = Str(At(v, "CloudTrailEvent"));
+        if (!inner.empty()) return Lookup(inner, line, position);
+        report_.Bad(position, "cloudtrail.not_an_event");
+    }
+
+    //! Handles a top-level document.
+    void Document(element root) {
+        if (root.type() == element_type::ARRAY) {
+            uint64_t i = 0;
+            for (auto v : simdjson::dom::array(root)) Value(v, 0, i++);
+            return;
+        }
+        element records = At(root, "Records");
+        if (records.type() == element_type::ARRAY) {
+            uint64_t i = 0;
+            for (auto v : simdjson::dom::array(records)) Value(v, 0, i++);
+            return;
+        }
+        element events = At(root, "Events");
+        if (events.type() == element_type::ARRAY) {
+            uint64_t i = 0;
+            for (auto v : simdjson::dom::array(events)) Value(v, 0, i++);
+            return;
+        }
+        Value(root, 0, 0);
+    }
+
+    void Finish() {
+        if (insights_ > 0)
+            report_.Note(std::to_string(insights_) + " CloudTrail Insights event(s)");
+    }
+
+private:
+    void Lookup(std::string_view json, uint64_t line, uint64_t position) {
+        simdjson::padded_string copy(json);
+        element inner;
+        auto err = ThreadInnerParser().parse(copy).get(inner);
+        if (err) {
+            report_.Bad(position, std::string("cloudtrail.lookup_inner_json: ") +
+                                      simdjson::error_message(err),
+                        json);
+            return;
+        }
+        if (!LooksLikeCloudTrailEvent(inner)) {
+            report_.Bad(position, "cloudtrail.not_an_event", json);
+            return;
+        }
+        Emit(inner, line);
+    }
+
+    void Emit(element ev, uint64_t line) {
+        Normalized norm;
+        NormalizeCloudTrail(ev, norm, scratch_);
+        if (Str(At(ev, "eventType")) == kInsightType) {
+            ++insights_;
+            norm.source_type = "cloudtrail-insight";
+            norm.logsource.service = "cloudtrail_insight";
+        }
+        JsonEvent event(ev);
+        emit_(Record{event, norm, line, index_++});
+    }
+
+    RecordFn emit_;
+    DecodeReport& report_;
+    CloudTrailScratch scratch_;
+    uint64_t index_ = 0;
+    uint64_t insights_ = 0;
+};
+
+// Finds the end of the JSON value starting at s[pos] ('{' or '['), honouring strings; npos when
+// the value is cut off.
+size_t MatchingEnd(std::string_view s, size_t pos) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = pos; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') {
+            if (--depth == 0) return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// When a whole document does not parse (truncated gzip, a bad byte in one record …), recovers every
+// complete record of its event array, one by one, and reports the rest with byte offsets.
+void Salvage(std::string_view data, simdjson::error_code doc_error, Emitter& emitter,
+             DecodeReport& report) {
+    size_t start = std::string_view::npos;
+    size_t key = data.find("\"Records\"");
+    if (key == std::string_view::npos) key = data.find("\"Events\"");
+    if (key != std::string_view::npos) {
+        start = data.find('[', key);
+    } else {
+        size_t first = data.find_first_not_of(" \t\r\n");
+        if (first != std::string_view::npos && data[first] == '[') start = first;
+    }
+    if (start == std::string_view::npos) {
+        report.Bad(0, std::string("json.invalid: ") + simdjson::error_message(doc_error),
+                   data.substr(0, 120));
+        return;
+    }
+    size_t pos = start + 1;
+    uint64_t index = 0;
+    while (pos < data.size()) {
+        pos = data.find_first_not_of(" \t\r\n,", pos);
+        if (pos == std::string_view::npos || data[pos] == ']') return;
+        if (data[pos] != '{') {
+            report.Bad(pos, "json.unexpected_byte_in_array", data.substr(pos, 120));
+            return;
+        }
+        size_t end = MatchingEnd(data, pos);
+        if (end == std::string_view::npos) {
+            report.Bad(pos, "json.truncated_record", data.substr(pos, 120));
+            return;
+        }
+        simdjson::padded_string copy(data.substr(pos, end - pos));
+        element v;
+        auto err = ThreadInnerParser().parse(copy).get(v);
+        if (err) {
+            report.Bad(pos, std::string("json.invalid_record: ") + simdjson::error_message(err),
+                       data.substr(pos, 120));
+        } else {
+            emitter.Value(v, 0, index);
+        }
+        ++index;
+        pos = end;
+    }
+    report.Bad(data.size(), "json.truncated_document");
+}
+
+class CloudTrailDocDecoder final : public FileDecoder {
+public:
+    void Feed(std::string_view data, uint64_t, RecordFn emit, DecodeReport& report) override {
+        Emitter emitter(emit, report);
+        element root;
+        auto err = ThreadParser().parse(data.data(), data.size(), false).get(root);
+        if (err) Salvage(data, err, emitter, report);
+        else emitter.Document(root);
+        emitter.Finish();
+    }
+};
+
+class CloudTrailJsonlDecoder final : public FileDecoder {
+public:
+    void Feed(std::string_view data, uint64_t first_line, RecordFn emit,
+              DecodeReport& report) override {
+        Emitter emitter(emit, report);
+        uint64_t line = first_line;
+        size_t pos = 0;
+        while (pos < data.size()) {
+            size_t nl = data.find('\n', pos);
+            size_t end = nl == std::string_view::npos ? data.size() : nl;
+            std::string_view text = Trim(data.substr(pos, end - pos));
+            if (!text.empty()) {
+                element v;
+                auto err = ThreadParser().parse(text.data(), text.size(), false).get(v);
+                if (err) {
+                    report.Bad(line, std::string("json.invalid_line: ") +
+                                         simdjson::error_message(err),
+                               text);
+                } else {
+                    emitter.Value(v, line, line);
+                }
+            }
+            ++line;
+            pos = end + 1;
+        }
+        emitter.Finish();
+    }
+};
+
+class DigestDecoder final : public FileDecoder {
+public:
+    void Feed(std::string_view data, uint64_t, RecordFn, DecodeReport& report) override {
+        element root;
+        auto err = ThreadParser().parse(data.data(), data.size(), false).get(root);
+        if (err) {
+            report.Bad(0, std::string("json.invalid: ") + simdjson::error_message(err),
+                       data.substr(0, 120));
+            return;
+        }
+        simdjson::dom::array files;
+        size_t n = 0;
+        if (At(root, "logFiles").get_array().get(files) == simdjson::SUCCESS) n = files.size();
+        report.Note("CloudTrail digest file covering " + std::to_string(n) +
+                    " log file(s), " + std::string(Str(At(root, "digestStartTime"))) + " to " +
+                    std::string(Str(At(root, "digestEndTime"))));
+    }
+};
+
+std::string_view SkipSpace(std::string_view s) {
+    size_t i = s.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+    return i == std::string_view::npos ? std::string_view() : s.substr(i);
+}
+
+bool MentionsEventFields(std::string_view s) {
+    return s.find("\"eventVersion\"") != std::string_view::npos ||
+           (s.find("\"eventSource\"") != std::string_view::npos &&
+            s.find("\"eventName\"") != std::string_view::npos);
+}
+
+class CloudTrailFormatImpl final : public Format {
+public:
+    std::string_view Name() const override { return "cloudtrail"; }
+    std::string_view Description() const override {
+        return "CloudTrail S3 delivery files {\"Records\":[…]}, JSON arrays of events, "
+               "lookup-events output, single events and EventBridge envelopes";
+    }
+    std::string_view Example() const override {
+        return R"({"Records":[{"eventVersion":"1.08","eventTime":"2024-05-01T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser",…}]})";
+    }
+    int Sniff(std::string_view head, const FileInfo& info) const override {
+        std::string_view s = SkipSpace(head);
+        if (s.empty()) return 0;
+        bool ct_path = info.hints.service == "CloudTrail" || info.hints.service == "CloudTrail-Insight";
+        if (s[0] == '{') {
+            size_t records = s.find("\"Records\"");
+            if (records != std::string_view::npos && records < 64)
+                return MentionsEventFields(s) || ct_path ||
+                               s.find("[]", records) != std::string_view::npos
+                           ? 95
+                           : 60;
+            if (s.find("\"Events\"") < 64 && s.find("\"CloudTrailEvent\"") != std::string_view::npos)
+                return 95;
+            if (MentionsEventFields(s)) return ct_path ? 90 : 70;
+            return 0;
+        }
+        if (s[0] == '[') {
+            if (MentionsEventFields(s) || s.find("\"CloudTrailEvent\"") != std::string_view::npos)
+                return 85;
+            return ct_path ? 40 : 0;
+        }
+        return 0;
+    }
+    bool LineOriented() const override { return false; }
+    std::unique_ptr<FileDecoder> Open(const FileInfo&) const override {
+        return std::make_unique<CloudTrailDocDecoder>();
+    }
+};
+
+class CloudTrailJsonlFormatImpl final : public Format {
+public:
+    std::string_view Name() const override { return "cloudtrail-jsonl"; }
+    std::string_view Description() const override {
+        return "CloudTrail events one JSON object per line (Lake, Athena, SIEM exports)";
+    }
+    std::string_view Example() const override {
+        return R"({"eventVersion":"1.08","eventTime":"2024-05-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",…})";
+    }
+    int Sniff(std::string_view head, const FileInfo&) const override {
+        std::string_view s = SkipSpace(head);
+        if (s.empty() || s[0] != '{') return 0;
+        size_t nl = s.find('\n');
+        std::string_view first = Trim(s.substr(0, nl));
+        if (first.empty() || first.back() != '}') return 0;
+        if (MentionsEventFields(first) || first.find("\"CloudTrailEvent\"") != std::string_view::npos)
+            return 80;
+        return 0;
+    }
+    bool LineOriented() const override { return true; }
+    std::unique_ptr<FileDecoder> Open(const FileInfo&) const override {
+        return std::make_unique<CloudTrailJsonlDecoder>();
+    }
+};
+
+class CloudTrailDigestFormatImpl final : public Format {
+public:
+    std::string_view Name() const override { return "cloudtrail-digest"; }
+    std::string_view Description() const override {
+        return "CloudTrail digest files (hash chain of delivered log files): recognized, not hunted";
+    }
+    std::string_view Example() const override {
+        return R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","logFiles":[…],…})";
+    }
+    int Sniff(std::string_view head, const FileInfo& info) const override {
+        std::string_view s = SkipSpace(head);
+        if (s.empty() || s[0] != '{') return 0;
+        if (s.find("\"digestStartTime\"") != std::string_view::npos ||
+            s.find("\"digestPublicKeyFingerprint\"") != std::string_view::npos)
+            return 98;
+        return info.hints.service == "CloudTrail-Digest" ? 50 : 0;
+    }
+    bool LineOriented() const override { return false; }
+    std::unique_ptr<FileDecoder> Open(const FileInfo&) const override {
+        return std::make_unique<DigestDecoder>();
+    }
+};
+
+} // namespace
+
+bool LooksLikeCloudTrailEvent(element e) {
+    return Has(e, "eventName") && (Has(e, "eventSource") || Has(e, "eventVersion"));
+}
+
+void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) {
+    n = Normalized{};
+    n.cls = EventClass::ApiActivity;
+    n.logsource.product = "aws";
+    n.logsource.service = "cloudtrail";
+    n.source_type = "cloudtrail";
+    std::string_view time = Str(At(ev, "eventTime"));
+    if (auto t = ParseIsoTime(time)) n.time = *t;
+    n.event_id = Str(At(ev, "eventID"));
+    n.action = Str(At(ev, "eventName"));
+    n.service = Str(At(ev, "eventSource"));
+    n.src_ip = Str(At(ev, "sourceIPAddress"));
+    n.user_agent = Str(At(ev, "userAgent"));
+    n.region = Str(At(ev, "awsRegion"));
+    n.error_code = Str(At(ev, "errorCode"));
+    n.error_message = Str(At(ev, "errorMessage"));
+
+    element ui = At(ev, "userIdentity");
+    n.actor_type = Str(At(ui, "type"));
+    n.actor_arn = Str(At(ui, "arn"));
+    n.access_key = Str(At(ui, "accessKeyId"));
+    element ctx = At(ui, "sessionContext");
+    element issuer = At(ctx, "sessionIssuer");
+    n.session_issuer = Str(At(issuer, "arn"));
+    n.mfa = Str(At(At(ctx, "attributes"), "mfaAuthenticated"));
+    n.account = Str(At(ev, "recipientAccountId"));
+    if (n.account.empty()) n.account = Str(At(ui, "accountId"));
+
+    std::string_view name = Str(At(ui, "userName"));
+    if (name.empty()) name = Str(At(issuer, "userName"));
+    if (name.empty() && n.actor_type == "Root") name = "root";
+    if (name.empty()) name = Str(At(ui, "invokedBy"));
+    if (name.empty()) name = Str(At(ui, "principalId"));
+    n.actor_name = name;
+
+    // EC2 instance-profile sessions are named after the instance id.
+    if (n.actor_type == "AssumedRole") {
+        size_t slash = n.actor_arn.rfind('/');
+        if (slash != std::string_view::npos && StartsWith(n.actor_arn.substr(slash + 1), "i-"))
+            n.instance_id = n.actor_arn.substr(slash + 1);
+    }
+
+    bool failed = !n.error_code.empty();
+    if (n.action == "ConsoleLogin") {
+        element resp = At(ev, "responseElements");
+        if (Str(At(resp, "ConsoleLogin")) == "Failure") failed = true;
+        std::string_view mfa_used = Str(At(At(ev, "additionalEventData"), "MFAUsed"));
+        if (mfa_used == "Yes") n.mfa = "true";
+        else if (mfa_used == "No") n.mfa = "false";
+    }
+    n.outcome = failed ? "failure" : "success";
+
+    element resources = At(ev, "resources");
+    simdjson::dom::array arr;
+    if (resources.get_array().get(arr) == simdjson::SUCCESS && arr.size() > 0) {
+        n.resource = Str(At(arr.at(0).value_unsafe(), "ARN"));
+    }
+    if (n.resource.empty()) {
+        element req = At(ev, "requestParameters");
+        std::string_view bucket = Str(At(req, "bucketName"));
+        if (!bucket.empty()) {
+            std::string_view key = Str(At(req, "key"));
+            if (key.empty()) {
+                n.resource = bucket;
+            } else {
+                scratch.resource.assign(bucket);
+                scratch.resource += '/';
+                scratch.resource += key;
+                n.resource = scratch.resource;
+            }
+        } else {
+            for (std::string_view k : {"userName", "roleName", "functionName", "name",
+                                       "trailName", "secretId", "groupId", "instanceId",
+                                       "detectorId", "keyId", "policyArn"}) {
+                n.resource = Str(At(req, k));
+                if (!n.resource.empty()) break;
+            }
+        }
+    }
+    if (n.instance_id.empty()) {
+        std::string_view id = Str(At(At(ev, "requestParameters"), "instanceId"));
+        if (StartsWith(id, "i-")) n.instance_id = id;
+    }
+}
+
+const Format& CloudTrailFormat() {
+    static const CloudTrailFormatImpl f;
+    return f;
+}
+const Format& CloudTrailJsonlFormat() {
+    static const CloudTrailJsonlFormatImpl f;
+    return f;
+}
+const Format& CloudTrailDigestFormat() {
+    static const CloudTrailDigestFormatImpl f;
+    return f;
+}
+
+} // namespace cloudsift

@@ -1,0 +1,220 @@
+#include "store/db.h"
+
+namespace cloudsift::store {
+namespace {
+
+Error DbError(std::string code, const char* msg) {
+    return Error{std::move(code), msg ? msg : "unknown DuckDB error"};
+}
+
+// Materializes a result and destroys it.
+Result<Table> TakeResult(duckdb_result& res) {
+    Table t;
+    idx_t ncol = duckdb_column_count(&res);
+    idx_t nrow = duckdb_row_count(&res);
+    t.columns.reserve(ncol);
+    for (idx_t c = 0; c < ncol; ++c) t.columns.emplace_back(duckdb_column_name(&res, c));
+    t.rows.resize(nrow);
+    for (idx_t r = 0; r < nrow; ++r) {
+        auto& row = t.rows[r];
+        row.resize(ncol);
+        for (idx_t c = 0; c < ncol; ++c) {
+            if (duckdb_value_is_null(&res, c, r)) continue;
+            char* v = duckdb_value_varchar(&res, c, r);
+            if (v) {
+                row[c] = std::string(v);
+                duckdb_free(v);
+            }
+        }
+    }
+    duckdb_destroy_result(&res);
+    return t;
+}
+
+} // namespace
+
+int Table::Column(std::string_view name) const {
+    for (size_t i = 0; i < columns.size(); ++i)
+        if (columns[i] == name) return int(i);
+    return -1;
+}
+
+std::string Table::Cell(size_t row, size_t col) const {
+    if (row >= rows.size() || col >= rows[row].size() || !rows[row][col]) return {};
+    return *rows[row][col];
+}
+
+std::string Table::Cell(size_t row, std::string_view name) const {
+    int c = Column(name);
+    return c < 0 ? std::string() : Cell(row, size_t(c));
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only) {
+    std::unique_ptr<Database> db(new Database());
+    duckdb_config config = nullptr;
+    if (duckdb_create_config(&config) != DuckDBSuccess)
+        return Error{"store.open", "cannot allocate DuckDB configuration"};
+    duckdb_set_config(config, "access_mode", read_only ? "READ_ONLY" : "READ_WRITE");
+    // Extensions are built in; never fetch anything from the network.
+    duckdb_set_config(config, "autoinstall_known_extensions", "false");
+    duckdb_set_config(config, "autoload_known_extensions", "true");
+    char* err = nullptr;
+    const char* p = path.empty() ? nullptr : path.c_str();
+    duckdb_state st = duckdb_open_ext(p, &db->db_, config, &err);
+    duckdb_destroy_config(&config);
+    if (st != DuckDBSuccess) {
+        Error e = DbError("store.open", err);
+        if (err) duckdb_free(err);
+        db->db_ = nullptr;
+        return e;
+    }
+    return db;
+}
+
+Database::~Database() {
+    if (db_) duckdb_close(&db_);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const Database& db) {
+    std::unique_ptr<Connection> c(new Connection());
+    if (duckdb_connect(db.handle(), &c->con_) != DuckDBSuccess)
+        return Error{"store.connect", "cannot connect to the case database"};
+    return c;
+}
+
+Connection::~Connection() {
+    if (con_) duckdb_disconnect(&con_);
+}
+
+Status Connection::Exec(const std::string& sql) {
+    duckdb_result res;
+    if (duckdb_query(con_, sql.c_str(), &res) != DuckDBSuccess) {
+        Error e = DbError("sql", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        return e;
+    }
+    duckdb_destroy_result(&res);
+    return Ok{};
+}
+
+Result<Table> Connection::Query(const std::string& sql) {
+    duckdb_result res;
+    if (duckdb_query(con_, sql.c_str(), &res) != DuckDBSuccess) {
+        Error e = DbError("sql", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        return e;
+    }
+    return TakeResult(res);
+}
+
+Result<Table> Connection::QueryParams(const std::string& sql,
+                                      const std::vector<std::optional<std::string>>& params) {
+    duckdb_prepared_statement stmt = nullptr;
+    if (duckdb_prepare(con_, sql.c_str(), &stmt) != DuckDBSuccess) {
+        Error e = DbError("sql", duckdb_prepare_error(stmt));
+        duckdb_destroy_prepare(&stmt);
+        return e;
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+        duckdb_state st = params[i] ? duckdb_bind_varchar_length(stmt, i + 1, params[i]->data(),
+                                                                 params[i]->size())
+                                    : duckdb_bind_null(stmt, i + 1);
+        if (st != DuckDBSuccess) {
+            Error e = DbError("sql.bind", duckdb_prepare_error(stmt));
+            duckdb_destroy_prepare(&stmt);
+            return e;
+        }
+    }
+    duckdb_result res;
+    if (duckdb_execute_prepared(stmt, &res) != DuckDBSuccess) {
+        Error e = DbError("sql", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        duckdb_destroy_prepare(&stmt);
+        return e;
+    }
+    duckdb_destroy_prepare(&stmt);
+    return TakeResult(res);
+}
+
+void Connection::Interrupt() { duckdb_interrupt(con_); }
+
+Result<std::unique_ptr<Appender>> Appender::Open(Connection& con, const std::string& table) {
+    std::unique_ptr<Appender> a(new Appender());
+    if (duckdb_appender_create(con.handle(), nullptr, table.c_str(), &a->app_) != DuckDBSuccess) {
+        Error e = DbError("store.appender", duckdb_appender_error(a->app_));
+        duckdb_appender_destroy(&a->app_);
+        a->app_ = nullptr;
+        return e;
+    }
+    return a;
+}
+
+Appender::~Appender() {
+    if (app_) duckdb_appender_destroy(&app_);
+}
+
+Status Appender::Check(duckdb_state st) {
+    if (st != DuckDBSuccess && error_.empty()) {
+        const char* m = duckdb_appender_error(app_);
+        error_ = m ? m : "append failed";
+    }
+    return Ok{};
+}
+
+void Appender::Str(std::string_view s, bool empty_is_null) {
+    if (s.empty() && empty_is_null) {
+        Null();
+        return;
+    }
+    (void)Check(duckdb_append_varchar_length(app_, s.data(), s.size()));
+}
+
+void Appender::Null() { (void)Check(duckdb_append_null(app_)); }
+void Appender::Int(int64_t v) { (void)Check(duckdb_append_int64(app_, v)); }
+void Appender::UInt(uint64_t v) { (void)Check(duckdb_append_uint64(app_, v)); }
+void Appender::Bool(bool v) { (void)Check(duckdb_append_bool(app_, v)); }
+
+void Appender::TimeMs(int64_t ms, bool zero_is_null) {
+    if (ms == 0 && zero_is_null) {
+        Null();
+        return;
+    }
+    duckdb_timestamp ts{ms * 1000};
+    (void)Check(duckdb_append_timestamp(app_, ts));
+}
+
+void Appender::StrList(const std::vector<std::string>& items) {
+    duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    std::vector<duckdb_value> vals;
+    vals.reserve(items.size());
+    for (const auto& s : items) vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
+    duckdb_value list = duckdb_create_list_value(vt, vals.data(), vals.size());
+    (void)Check(duckdb_append_value(app_, list));
+    duckdb_destroy_value(&list);
+    for (auto& v : vals) duckdb_destroy_value(&v);
+    duckdb_destroy_logical_type(&vt);
+}
+
+Status Appender::EndRow() {
+    (void)Check(duckdb_appender_end_row(app_));
+    if (!error_.empty()) return Error{"store.append", error_};
+    return Ok{};
+}
+
+Status Appender::Flush() {
+    (void)Check(duckdb_appender_flush(app_));
+    if (!error_.empty()) return Error{"store.append", error_};
+    return Ok{};
+}
+
+std::string SqlQuote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+} // namespace cloudsift::store

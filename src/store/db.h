@@ -1,0 +1,107 @@
+// Thin RAII layer over the DuckDB C API: database, connection, materialized results, appender.
+// Every call reports failure as a value; nothing here prints or throws.
+#pragma once
+#include <duckdb.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace cloudsift::store {
+
+//! A fully materialized query result: column names and rows of optional text cells.
+struct Table {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    //! Index of the named column, or -1.
+    int Column(std::string_view name) const;
+    //! Cell text ("" for NULL or out of range).
+    std::string Cell(size_t row, size_t col) const;
+    //! Cell text by column name ("" for NULL or unknown column).
+    std::string Cell(size_t row, std::string_view name) const;
+};
+
+//! An open DuckDB database file (or ":memory:" / "" for an in-memory database).
+class Database {
+public:
+    //! Opens path; read_only opens in DuckDB's READ_ONLY access mode.
+    static Result<std::unique_ptr<Database>> Open(const std::string& path, bool read_only);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    //! The raw handle.
+    duckdb_database handle() const { return db_; }
+
+private:
+    Database() = default;
+    duckdb_database db_ = nullptr;
+};
+
+//! One connection; not thread-safe (one thread at a time).
+class Connection {
+public:
+    //! Connects to db (db must outlive the connection).
+    static Result<std::unique_ptr<Connection>> Open(const Database& db);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    //! Runs one or more statements, discarding results.
+    Status Exec(const std::string& sql);
+    //! Runs sql and materializes its result (every cell rendered as text).
+    Result<Table> Query(const std::string& sql);
+    //! Runs sql with positional string parameters ($1, $2 …; std::nullopt binds NULL).
+    Result<Table> QueryParams(const std::string& sql,
+                              const std::vector<std::optional<std::string>>& params);
+    //! Interrupts a running query from another thread.
+    void Interrupt();
+    //! The raw handle.
+    duckdb_connection handle() const { return con_; }
+
+private:
+    Connection() = default;
+    duckdb_connection con_ = nullptr;
+};
+
+//! Row-wise appender to one table of a connection (used inside the connection's transaction).
+class Appender {
+public:
+    //! Creates an appender on table (in the default schema).
+    static Result<std::unique_ptr<Appender>> Open(Connection& con, const std::string& table);
+    ~Appender();
+    Appender(const Appender&) = delete;
+    Appender& operator=(const Appender&) = delete;
+    //! Appends a string cell; empty text is stored as NULL when empty_is_null.
+    void Str(std::string_view s, bool empty_is_null = true);
+    //! Appends a NULL cell.
+    void Null();
+    //! Appends a 64-bit integer cell.
+    void Int(int64_t v);
+    //! Appends an unsigned 64-bit integer cell.
+    void UInt(uint64_t v);
+    //! Appends a boolean cell.
+    void Bool(bool v);
+    //! Appends a TIMESTAMP cell from milliseconds since the epoch (0 → NULL when zero_is_null).
+    void TimeMs(int64_t ms, bool zero_is_null = true);
+    //! Appends a VARCHAR[] cell.
+    void StrList(const std::vector<std::string>& items);
+    //! Ends the current row; an error from any cell of the row is reported here.
+    Status EndRow();
+    //! Flushes buffered rows into the connection's transaction.
+    Status Flush();
+
+private:
+    Appender() = default;
+    Status Check(duckdb_state st);
+    duckdb_appender app_ = nullptr;
+    std::string error_;
+};
+
+//! SQL string literal for s ('it''s').
+std::string SqlQuote(std::string_view s);
+
+} // namespace cloudsift::store

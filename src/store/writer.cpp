@@ -1,0 +1,174 @@
+#include "store/writer.h"
+
+#include "common/sanitize.h"
+#include "event/normalized.h"
+
+namespace cloudsift::store {
+
+void EventBatch::Add(const Record& rec) {
+    const Normalized& n = rec.norm;
+    auto put = [&](std::string_view s) {
+        spans_.push_back({uint32_t(arena_.size()), uint32_t(s.size())});
+        arena_.append(s);
+    };
+    put(EventClassName(n.cls));
+    put(n.logsource.product);
+    put(n.logsource.service);
+    {
+        // Categories joined by ','.
+        uint32_t off = uint32_t(arena_.size());
+        for (auto c : n.logsource.categories) {
+            if (c.empty()) continue;
+            if (arena_.size() > off) arena_ += ',';
+            arena_.append(c);
+        }
+        spans_.push_back({off, uint32_t(arena_.size() - off)});
+    }
+    put(n.source_type);
+    put(n.event_id);
+    put(n.action);
+    put(n.service);
+    put(n.actor_arn);
+    put(n.actor_type);
+    put(n.actor_name);
+    put(n.access_key);
+    put(n.session_issuer);
+    put(n.mfa);
+    put(n.src_ip);
+    put(n.src_port);
+    put(n.dst_ip);
+    put(n.dst_port);
+    put(n.protocol);
+    put(n.instance_id);
+    put(n.vpc_id);
+    put(n.interface_id);
+    put(n.resource);
+    put(n.outcome);
+    put(n.error_code);
+    put(n.error_message);
+    put(n.region);
+    put(n.account);
+    put(n.user_agent);
+    put(n.finding_type);
+    put(n.severity);
+    {
+        uint32_t off = uint32_t(arena_.size());
+        rec.event.AppendJson(arena_);
+        spans_.push_back({off, uint32_t(arena_.size() - off)});
+    }
+    times_.push_back(n.time);
+    lines_.push_back(rec.line);
+    idx_.push_back(rec.index);
+}
+
+Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) const {
+    for (size_t r = 0; r < times_.size(); ++r) {
+        events.Str(file_sha256);
+        events.UInt(lines_[r]);
+        events.UInt(idx_[r]);
+        events.TimeMs(times_[r]);
+        const Span* sp = &spans_[r * kStrCols];
+        for (size_t c = 0; c < kStrCols; ++c)
+            events.Str(std::string_view(arena_.data() + sp[c].off, sp[c].len));
+        if (auto st = events.EndRow(); !st) return st;
+    }
+    return Ok{};
+}
+
+Result<std::unique_ptr<FileTxn>> FileTxn::Begin(CaseStore& store) {
+    std::unique_ptr<FileTxn> t(new FileTxn());
+    t->store_ = &store;
+    auto con = Connection::Open(store.db());
+    if (!con) return con.error();
+    t->con_ = std::move(con.value());
+    if (auto st = t->con_->Exec("BEGIN TRANSACTION"); !st) return st.error();
+    t->open_ = true;
+    auto ev = Appender::Open(*t->con_, "events");
+    if (!ev) return ev.error();
+    t->events_ = std::move(ev.value());
+    auto fi = Appender::Open(*t->con_, "findings");
+    if (!fi) return fi.error();
+    t->findings_ = std::move(fi.value());
+    return t;
+}
+
+FileTxn::~FileTxn() { Rollback(); }
+
+Status FileTxn::Append(const EventBatch& batch, std::string_view file_sha256,
+                       std::string_view original_path) {
+    if (auto st = batch.AppendTo(*events_, file_sha256); !st) return st;
+    for (const Finding& f : batch.findings()) {
+        Appender& a = *findings_;
+        a.TimeMs(f.time);
+        a.Str(f.rule_id);
+        a.Str(f.rule_title);
+        a.Str(f.level);
+        a.StrList(f.tags);
+        a.StrList(f.tactics);
+        a.StrList(f.techniques);
+        a.Str(f.event_id);
+        a.Str(f.event_name);
+        a.Str(f.event_source);
+        a.Str(f.source_type);
+        a.Str(f.actor);
+        a.Str(f.access_key);
+        a.Str(f.source_ip);
+        a.Str(f.user_agent);
+        a.Str(f.account);
+        a.Str(f.region);
+        a.Str(original_path);
+        a.UInt(f.line_or_index);
+        a.Str(f.finding_id);
+        a.Str(file_sha256);
+        if (auto st = a.EndRow(); !st) return st;
+    }
+    return Ok{};
+}
+
+Status FileTxn::Commit(const FileEntry& e) {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    auto fail = [&](Error err) -> Status {
+        Rollback();
+        return err;
+    };
+    if (auto st = events_->Flush(); !st) return fail(st.error());
+    if (auto st = findings_->Flush(); !st) return fail(st.error());
+    auto ins = con_->QueryParams(
+        "INSERT INTO files VALUES ($1, $2, $3, CAST($4 AS BOOLEAN), CAST($5 AS UBIGINT), $6, $7, "
+        "CAST($8 AS UBIGINT), CAST($9 AS UBIGINT), make_timestamp(CAST($10 AS BIGINT) * 1000), "
+        "make_timestamp(CAST($11 AS BIGINT) * 1000), now()::TIMESTAMP, $12)",
+        {e.sha256, e.path, e.evidence_path, e.copied ? "true" : "false", std::to_string(e.size),
+         e.format, e.compression, std::to_string(e.events), std::to_string(e.bad_records),
+         e.first_event ? std::optional<std::string>(std::to_string(e.first_event)) : std::nullopt,
+         e.last_event ? std::optional<std::string>(std::to_string(e.last_event)) : std::nullopt,
+         e.error.empty() ? std::nullopt : std::optional<std::string>(e.error)});
+    if (!ins) return fail(ins.error());
+    auto custody = store_->StageCustody(*con_, "ingest", IngestDetails(e));
+    if (!custody) return fail(custody.error());
+    events_.reset();
+    findings_.reset();
+    if (auto st = con_->Exec("COMMIT"); !st) return fail(st.error());
+    open_ = false;
+    store_->CustodyCommitted(custody.value());
+    return Ok{};
+}
+
+void FileTxn::Rollback() {
+    events_.reset();
+    findings_.reset();
+    if (open_ && con_) (void)con_->Exec("ROLLBACK");
+    open_ = false;
+}
+
+std::string IngestDetails(const FileEntry& e) {
+    std::string out = "{\"sha256\":\"" + e.sha256 + "\",\"path\":";
+    AppendJsonString(out, e.path);
+    out += ",\"evidence\":";
+    AppendJsonString(out, e.evidence_path);
+    out += ",\"size\":" + std::to_string(e.size) + ",\"format\":";
+    AppendJsonString(out, e.format);
+    out += ",\"events\":" + std::to_string(e.events) + "}";
+    return out;
+}
+
+} // namespace cloudsift::store

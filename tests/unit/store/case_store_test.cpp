@@ -1,0 +1,157 @@
+// Case store basics: creation, meta, refusal of foreign databases, per-file transactions,
+// custody chain and the Athena-shaped cloudtrail_logs view over hand-built records.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "store/case_store.h"
+#include "store/writer.h"
+#include "unit/store/store_test_util.h"
+
+namespace cloudsift::store {
+namespace {
+
+using test::TempDir;
+
+std::unique_ptr<CaseStore> MustOpen(const std::string& dir, OpenMode mode = OpenMode::Create) {
+    auto cs = CaseStore::Open(dir, mode);
+    EXPECT_TRUE(cs.ok()) << (cs.ok() ? "" : cs.error().message);
+    return cs.ok() ? std::move(cs.value()) : nullptr;
+}
+
+void IngestFixture(CaseStore& cs, const std::string& name) {
+    std::string text = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store" / name);
+    EventBatch batch = test::BatchFromCloudTrail(text);
+    auto txn = FileTxn::Begin(cs);
+    ASSERT_TRUE(txn.ok()) << txn.error().message;
+    FileEntry e;
+    e.sha256 = Sha256Hex(text);
+    e.path = name;
+    e.evidence_path = "evidence/" + name;
+    e.format = "cloudtrail";
+    e.events = batch.size();
+    ASSERT_TRUE(txn.value()->Append(batch, e.sha256, e.path).ok());
+    auto st = txn.value()->Commit(e);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+}
+
+int64_t Count(CaseStore& cs, const std::string& sql) {
+    auto t = cs.conn().Query(sql);
+    EXPECT_TRUE(t.ok()) << (t.ok() ? "" : t.error().message) << "\n" << sql;
+    return t.ok() && !t.value().rows.empty() ? std::atoll(t.value().Cell(0, 0).c_str()) : -1;
+}
+
+TEST(CaseStore, CreatesSchemaMetaAndCustody) {
+    TempDir tmp;
+    auto cs = MustOpen(tmp.str() + "/case1");
+    ASSERT_TRUE(cs);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM meta WHERE key = 'schema_version' AND value = '1'"), 1);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM custody WHERE action = 'create'"), 1);
+    EXPECT_TRUE(std::filesystem::is_directory(tmp.path / "case1/evidence"));
+    EXPECT_TRUE(cs->CheckCustody().ok);
+}
+
+TEST(CaseStore, RefusesForeignAndCorruptDatabases) {
+    TempDir tmp;
+    std::filesystem::create_directories(tmp.path / "junk");
+    std::ofstream(tmp.path / "junk/case.duckdb") << "this is not a database at all, sorry";
+    auto r = CaseStore::Open((tmp.path / "junk").string(), OpenMode::ReadWrite);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "case.foreign");
+
+    // A valid DuckDB database that is not a case.
+    {
+        auto db = Database::Open((tmp.path / "other.duckdb").string(), false);
+        ASSERT_TRUE(db.ok());
+        auto con = Connection::Open(*db.value());
+        ASSERT_TRUE(con.ok());
+        ASSERT_TRUE(con.value()->Exec("CREATE TABLE t(x INT)").ok());
+    }
+    std::filesystem::create_directories(tmp.path / "other");
+    std::filesystem::rename(tmp.path / "other.duckdb", tmp.path / "other/case.duckdb");
+    r = CaseStore::Open((tmp.path / "other").string(), OpenMode::ReadOnly);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "case.foreign");
+
+    r = CaseStore::Open((tmp.path / "absent").string(), OpenMode::ReadOnly);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "case.missing");
+}
+
+TEST(CaseStore, RefusesUnwritableDirectory) {
+    if (geteuid() == 0) GTEST_SKIP() << "root ignores permissions";
+    TempDir tmp;
+    auto ro = tmp.path / "ro";
+    std::filesystem::create_directories(ro);
+    chmod(ro.c_str(), 0555);
+    auto r = CaseStore::Open(ro.string(), OpenMode::Create);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "case.permission");
+}
+
+TEST(CaseStore, FileTransactionCommitsEventsFilesAndCustodyTogether) {
+    TempDir tmp;
+    auto cs = MustOpen(tmp.str());
+    ASSERT_TRUE(cs);
+    IngestFixture(*cs, "incident_a.json");
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events"), 5);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM files"), 1);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM custody WHERE action = 'ingest'"), 1);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events WHERE access_key = 'AKIAALICE0000000001'"), 3);
+    EXPECT_TRUE(cs->CheckCustody().ok);
+
+    // A rolled back file leaves nothing.
+    {
+        EventBatch batch = test::BatchFromCloudTrail(cloudsift::test::ReadFile(
+            cloudsift::test::TestDir() / "fixtures/store/incident_b.json"));
+        auto txn = FileTxn::Begin(*cs);
+        ASSERT_TRUE(txn.ok());
+        ASSERT_TRUE(txn.value()->Append(batch, "deadbeef", "b").ok());
+        txn.value()->Rollback();
+    }
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events"), 5);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM files"), 1);
+}
+
+TEST(CaseStore, CustodyTamperingIsDetected) {
+    TempDir tmp;
+    {
+        auto cs = MustOpen(tmp.str());
+        ASSERT_TRUE(cs);
+        IngestFixture(*cs, "incident_a.json");
+        ASSERT_TRUE(cs->RecordCustody("export", "{\"to\":\"x\"}").ok());
+        auto check = cs->CheckCustody();
+        EXPECT_TRUE(check.ok);
+        EXPECT_EQ(check.entries, 3);
+        ASSERT_TRUE(cs->conn().Exec("UPDATE custody SET details = '{\"to\":\"y\"}' WHERE seq = 3").ok());
+        check = cs->CheckCustody();
+        EXPECT_FALSE(check.ok);
+        ASSERT_FALSE(check.problems.empty());
+        EXPECT_NE(check.problems[0].find("entry 3"), std::string::npos) << check.problems[0];
+    }
+}
+
+TEST(CaseStore, CloudTrailViewHasAthenaShape) {
+    TempDir tmp;
+    auto cs = MustOpen(tmp.str());
+    ASSERT_TRUE(cs);
+    IngestFixture(*cs, "incident_a.json");
+    IngestFixture(*cs, "incident_b.json");
+    auto t = cs->conn().Query(
+        "SELECT useridentity.arn, useridentity.sessioncontext.sessionissuer.username AS issuer, "
+        "eventname, readonly, tlsdetails.tlsversion AS tls, resources[1].arn AS res, "
+        "json_extract_scalar(additionaleventdata, '$.MFAUsed') AS mfa "
+        "FROM cloudtrail_logs ORDER BY eventtime");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_EQ(t.value().rows.size(), 11u);
+    EXPECT_EQ(t.value().Cell(0, "arn"), "arn:aws:iam::111122223333:root");
+    EXPECT_EQ(t.value().Cell(0, "mfa"), "No");
+    EXPECT_EQ(t.value().Cell(1, "tls"), "TLSv1.3");
+    EXPECT_EQ(t.value().Cell(1, "readonly"), "true");
+    EXPECT_EQ(t.value().Cell(3, "res"), "arn:aws:iam::111122223333:role/Admin");
+    EXPECT_EQ(t.value().Cell(4, "issuer"), "Admin");
+}
+
+} // namespace
+} // namespace cloudsift::store

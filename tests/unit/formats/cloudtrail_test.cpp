@@ -1,0 +1,213 @@
+// CloudTrail decoding: every shape a responder receives, normalization, and bad input.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "common/strings.h"
+#include "formats/all_formats.h"
+#include "test_support.h"
+#include "unit/io/record_collector.h"
+
+namespace cloudsift {
+namespace {
+
+using test::RecordCollector;
+
+constexpr const char* kEvent1 = R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-0abc123","arn":"arn:aws:sts::111122223333:assumed-role/web-role/i-0abc123","accountId":"111122223333","accessKeyId":"ASIAEXAMPLEKEY1","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/web-role","accountId":"111122223333","userName":"web-role"},"attributes":{"creationDate":"2024-05-01T11:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-05-01T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2.15.0","requestParameters":{"userName":"backdoor"},"responseElements":null,"requestID":"r1","eventID":"e1","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"})";
+constexpr const char* kEvent2 = R"({"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-05-01T12:05:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"},"eventID":"e2","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})";
+
+std::vector<test::Seen> Decode(const std::string& data, const std::string& path,
+                               FileOutcome* outcome = nullptr, const std::string& format = "") {
+    RecordCollector c;
+    FileOutcome o = DecodeBuffer(data, path, format, c);
+    if (outcome) *outcome = o;
+    return c.seen;
+}
+
+std::string Gzip(const std::string& in) {
+    z_stream zs{};
+    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out(compressBound(in.size()) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+std::string Records() { return std::string("{\"Records\":[") + kEvent1 + "," + kEvent2 + "]}"; }
+
+TEST(CloudTrail, S3DeliveryFile) {
+    FileOutcome o;
+    auto seen = Decode(Records(), "x.json", &o);
+    EXPECT_EQ(o.format, "cloudtrail");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].event_name, "CreateUser");
+    EXPECT_EQ(seen[0].index, 0u);
+    EXPECT_EQ(seen[1].index, 1u);
+    EXPECT_EQ(o.report.bad(), 0u);
+}
+
+TEST(CloudTrail, Normalization) {
+    auto seen = Decode(Records(), "x.json");
+    ASSERT_EQ(seen.size(), 2u);
+    const auto& a = seen[0];
+    EXPECT_EQ(a.actor, "arn:aws:sts::111122223333:assumed-role/web-role/i-0abc123");
+    EXPECT_EQ(a.access_key, "ASIAEXAMPLEKEY1");
+    EXPECT_EQ(a.instance_id, "i-0abc123");
+    EXPECT_EQ(a.src_ip, "203.0.113.9");
+    EXPECT_EQ(a.region, "us-east-1");
+    EXPECT_EQ(a.account, "111122223333");
+    EXPECT_EQ(a.outcome, "success");
+    EXPECT_EQ(a.mfa, "false");
+    EXPECT_EQ(a.time, *ParseIsoTime("2024-05-01T12:00:00Z"));
+    const auto& b = seen[1];
+    EXPECT_EQ(b.outcome, "failure"); // ConsoleLogin Failure in responseElements
+    EXPECT_EQ(b.mfa, "false");       // additionalEventData.MFAUsed = No
+}
+
+TEST(CloudTrail, GzipAndNestedGzipAreDecodedByContent) {
+    FileOutcome o;
+    auto seen = Decode(Gzip(Records()), "no-extension", &o);
+    EXPECT_EQ(o.compression, "gzip");
+    EXPECT_EQ(seen.size(), 2u);
+    seen = Decode(Gzip(Gzip(Records())), "double", &o);
+    EXPECT_EQ(o.compression, "gzip+gzip");
+    EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(CloudTrail, JsonArray) {
+    FileOutcome o;
+    auto seen = Decode(std::string("[") + kEvent1 + ",\n" + kEvent2 + "]", "a.json", &o);
+    EXPECT_EQ(o.format, "cloudtrail");
+    EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(CloudTrail, JsonLinesWithLineNumbersAndBadLine) {
+    FileOutcome o;
+    std::string data = std::string(kEvent1) + "\n\n{not json}\n" + kEvent2 + "\n";
+    auto seen = Decode(data, "a.jsonl", &o);
+    EXPECT_EQ(o.format, "cloudtrail-jsonl");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].line, 1u);
+    EXPECT_EQ(seen[1].line, 4u);
+    ASSERT_EQ(o.report.bad(), 1u);
+    EXPECT_EQ(o.report.samples()[0].position, 3u);
+}
+
+TEST(CloudTrail, LookupEventsOutput) {
+    std::string data = "{\"Events\":[{\"EventId\":\"e1\",\"EventName\":\"CreateUser\",\"CloudTrailEvent\":" +
+                       JsonString(kEvent1) + "},{\"EventId\":\"bad\",\"CloudTrailEvent\":\"{oops\"}]}";
+    FileOutcome o;
+    auto seen = Decode(data, "lookup.json", &o);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].event_name, "CreateUser");
+    EXPECT_EQ(o.report.bad(), 1u);
+}
+
+TEST(CloudTrail, EventBridgeEnvelope) {
+    std::string data = std::string(R"({"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail":)") +
+                       kEvent1 + "}\n";
+    auto seen = Decode(data, "eb.jsonl");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].event_name, "CreateUser");
+}
+
+TEST(CloudTrail, DigestIsRecognizedNotHunted) {
+    std::string digest = R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","digestS3Bucket":"b","digestS3Object":"o","digestPublicKeyFingerprint":"abc","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z","previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[{"s3Bucket":"b","s3Object":"k","hashValue":"00","hashAlgorithm":"SHA-256","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z"}]})";
+    FileOutcome o;
+    auto seen = Decode(digest, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/d.json", &o);
+    EXPECT_EQ(o.format, "cloudtrail-digest");
+    EXPECT_TRUE(seen.empty());
+    ASSERT_EQ(o.report.notes().size(), 1u);
+    EXPECT_NE(o.report.notes()[0].find("1 log file"), std::string::npos);
+}
+
+TEST(CloudTrail, InsightsEventsAreMarked) {
+    std::string data = R"({"Records":[{"eventVersion":"1.07","eventTime":"2024-05-01T12:00:00Z","awsRegion":"us-east-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"111122223333","sharedEventID":"s","insightDetails":{"state":"Start","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"},"eventCategory":"Insight","eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}]})";
+    FileOutcome o;
+    auto seen = Decode(data, "i.json", &o);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].source_type, "cloudtrail-insight");
+    ASSERT_EQ(o.report.notes().size(), 1u);
+}
+
+TEST(CloudTrail, TruncatedGzipSalvagesCompleteRecords) {
+    std::string gz = Gzip(Records());
+    FileOutcome o;
+    auto seen = Decode(gz.substr(0, gz.size() - 12), "t.json.gz", &o);
+    // The deflate stream is cut: whatever records arrived whole are kept, the rest reported.
+    EXPECT_FALSE(o.error.empty());
+    EXPECT_GE(o.report.bad(), 1u);
+    EXPECT_LE(seen.size(), 2u);
+}
+
+TEST(CloudTrail, InvalidUtf8InOneRecordLosesOnlyThatRecord) {
+    std::string bad = kEvent2;
+    bad.replace(bad.find("Mozilla"), 1, "\xff");
+    std::string data = std::string("{\"Records\":[") + kEvent1 + "," + bad + "]}";
+    FileOutcome o;
+    auto seen = Decode(data, "u.json", &o);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].event_name, "CreateUser");
+    EXPECT_EQ(o.report.bad(), 1u);
+}
+
+TEST(CloudTrail, DeepNestingIsReportedNotFatal) {
+    std::string deep = std::string(10000, '[') + std::string(10000, ']');
+    std::string data = std::string(R"({"Records":[)") + kEvent1 + R"(,{"eventName":"X","eventSource":"y","requestParameters":)" + deep + "}]}";
+    FileOutcome o;
+    auto seen = Decode(data, "deep.json", &o);
+    EXPECT_EQ(seen.size(), 1u);
+    EXPECT_EQ(o.report.bad(), 1u);
+}
+
+TEST(CloudTrail, EmptyAndUnrelatedFilesAreSkippedWithReason) {
+    FileOutcome o;
+    Decode("", "empty.json", &o);
+    EXPECT_TRUE(o.skipped);
+    EXPECT_EQ(o.error, "empty file");
+    Decode(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) + std::string(100, '\0'), "bin", &o);
+    EXPECT_TRUE(o.skipped);
+    EXPECT_NE(o.error.find("binary"), std::string::npos);
+}
+
+TEST(CloudTrail, SinceUntilDropRecords) {
+    ScanOptions opts;
+    opts.since = ParseIsoTime("2024-05-01T12:01:00Z");
+    RecordCollector c;
+    DecodeBuffer(Records(), "x.json", "", c, opts);
+    ASSERT_EQ(c.seen.size(), 1u);
+    EXPECT_EQ(c.seen[0].event_name, "ConsoleLogin");
+}
+
+TEST(CloudTrail, RealEventsFromDatasetsDecode) {
+    auto dir = test::DatasetsDir();
+    if (dir.empty()) GTEST_SKIP() << "datasets absent";
+    auto td = dir / "cloudtrail" / "traildiscover";
+    if (!std::filesystem::exists(td)) GTEST_SKIP() << "traildiscover absent";
+    size_t files = 0, records = 0;
+    for (auto& e : std::filesystem::recursive_directory_iterator(td)) {
+        if (!e.is_regular_file()) continue;
+        RecordCollector c;
+        FileOutcome o = DecodeBuffer(test::ReadFile(e.path()), e.path().string(), "", c);
+        if (e.path().extension() == ".cloudtrail") {
+            // Real example events: every one decodes, none is lost.
+            EXPECT_EQ(o.format, "cloudtrail") << e.path();
+            EXPECT_EQ(o.report.bad(), 0u) << e.path();
+            EXPECT_FALSE(c.seen.empty()) << e.path();
+            ++files;
+            records += c.seen.size();
+        } else if (e.path().extension() == ".json") {
+            // Metadata documents about an event name are not events.
+            EXPECT_TRUE(c.seen.empty()) << e.path();
+        }
+    }
+    EXPECT_GT(files, 0u);
+    EXPECT_GT(records, 0u);
+}
+
+} // namespace
+} // namespace cloudsift

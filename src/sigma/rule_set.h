@@ -149,7 +149,19 @@ public:
     //! Number of rules reached through the eventName / eventSource index.
     size_t indexed_rules() const;
 
-    class Scratch;
+    //! Per-thread mutable matching state (opaque); create with NewScratch().
+    class Scratch {
+    public:
+        Scratch();
+        ~Scratch();
+        Scratch(const Scratch&) = delete;
+        Scratch& operator=(const Scratch&) = delete;
+
+    private:
+        friend class RuleSet;
+        struct State;
+        std::unique_ptr<State> state_;
+    };
     //! Per-thread matching state bound to this RuleSet.
     std::unique_ptr<Scratch> NewScratch() const;
     //! Calls on_match(rule index) for each rule matching the record, in ascending index order.

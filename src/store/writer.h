@@ -19,7 +19,7 @@ namespace cloudsift::store {
 class EventBatch {
 public:
     //! Number of string columns kept per record.
-    static constexpr size_t kStrCols = 31;
+    static constexpr size_t kStrCols = 32;
     //! Copies rec (its Normalized fields and Event::AppendJson) into the batch.
     void Add(const Record& rec);
     //! Records in the batch.

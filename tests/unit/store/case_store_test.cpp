@@ -31,7 +31,8 @@ void IngestFixture(CaseStore& cs, const std::string& name) {
     e.evidence_path = "evidence/" + name;
     e.format = "cloudtrail";
     e.events = batch.size();
-    ASSERT_TRUE(txn.value()->Append(batch, e.sha256, e.path).ok());
+    auto ap = txn.value()->Append(batch, e.sha256, e.path);
+    ASSERT_TRUE(ap.ok()) << ap.error().message;
     auto st = txn.value()->Commit(e);
     ASSERT_TRUE(st.ok()) << st.error().message;
 }

@@ -11,6 +11,7 @@
 #include "event/json_event.h"
 #include "event/normalized.h"
 #include "formats/format.h"
+#include "common/strings.h"
 #include "store/writer.h"
 #include "test_support.h"
 

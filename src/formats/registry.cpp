@@ -2,6 +2,7 @@
 
 #include "common/strings.h"
 #include "formats/all_formats.h"
+#include "formats/source_formats.h"
 
 namespace cloudsift {
 
@@ -11,6 +12,13 @@ const std::vector<const Format*>& AllFormats() {
         &CloudTrailJsonlFormat(),
         &CloudTrailDigestFormat(),
         // Other sources: add one line per format here.
+        &VpcFlowFormat(),
+        &S3AccessFormat(),
+        &AlbFormat(),
+        &NlbFormat(),
+        &ElbFormat(),
+        &CloudFrontFormat(),
+        &NginxFormat(),
     };
     return formats;
 }

@@ -1,0 +1,7 @@
+// Accessors of every non-CloudTrail format, for registry.cpp and the CLI.
+#pragma once
+#include "formats/cloudfront.h"
+#include "formats/elb.h"
+#include "formats/s3access.h"
+#include "formats/vpcflow.h"
+#include "formats/webserver.h"

@@ -107,18 +107,10 @@ private:
     }
 
     void RegionFromArn(std::string_view arn) {
-        // arn:partition:service:region:account:…
-        if (!StartsWith(arn, "arn:")) return;
-        size_t colon[5];
-        size_t pos = 0;
-        for (size_t& c : colon) {
-            c = arn.find(':', pos);
-            if (c == std::string_view::npos) return;
-            pos = c + 1;
-        }
-        if (norm_.region.empty()) norm_.region = arn.substr(colon[2] + 1, colon[3] - colon[2] - 1);
-        if (norm_.account.empty())
-            norm_.account = arn.substr(colon[3] + 1, colon[4] - colon[3] - 1);
+        std::string_view region, account;
+        if (!ArnRegionAccount(arn, region, account)) return;
+        if (norm_.region.empty()) norm_.region = region;
+        if (norm_.account.empty()) norm_.account = account;
     }
 
     // ALB (offset 1, after "type") and classic ELB (offset 0) share the HTTP columns.

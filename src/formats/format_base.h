@@ -69,6 +69,22 @@ protected:
     uint64_t index_ = 0;
 };
 
+//! A JSON record plus extra flat fields (Sigma aliases such as "query" or "src_ip"): Find looks
+//! in the extras first, then in the JSON; AppendJson writes the JSON object with the extras
+//! appended as top-level members.
+class JsonPlusEvent final : public Event {
+public:
+    JsonPlusEvent(simdjson::dom::element root, const FlatEvent& extra)
+        : json_(root), extra_(extra) {}
+    bool Find(const FieldPath& path, FunctionRef<bool(const Value&)> fn) const override;
+    void ForEachLeaf(FunctionRef<bool(const Value&)> fn) const override;
+    void AppendJson(std::string& out) const override;
+
+private:
+    JsonEvent json_;
+    const FlatEvent& extra_;
+};
+
 //! Base of decoders of one JSON object per line: parses each line with simdjson and calls
 //! DecodeObject with a JsonEvent; lines that are not JSON objects are counted as
 //! "<name>.json" / "<name>.not_object".
@@ -80,9 +96,9 @@ protected:
     //! Fills norm_ from a parsed object and emits (or reports) it.
     virtual void DecodeObject(simdjson::dom::element obj, uint64_t line_no, RecordFn emit,
                               DecodeReport& report) = 0;
-    //! Emits obj as the native event with norm_.
+    //! Emits obj (plus the extra fields in ev_, if any) as the native event with norm_.
     void EmitJson(simdjson::dom::element obj, RecordFn emit, uint64_t line_no) {
-        JsonEvent ev(obj);
+        JsonPlusEvent ev(obj, ev_);
         Record rec{ev, norm_, line_no, index_++};
         emit(rec);
     }

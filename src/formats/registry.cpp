@@ -19,6 +19,10 @@ const std::vector<const Format*>& AllFormats() {
         &ElbFormat(),
         &CloudFrontFormat(),
         &NginxFormat(),
+        &Route53Format(),
+        &WafFormat(),
+        &SyslogFormat(),
+        &AuditdFormat(),
     };
     return formats;
 }

@@ -5,3 +5,7 @@
 #include "formats/s3access.h"
 #include "formats/vpcflow.h"
 #include "formats/webserver.h"
+#include "formats/auditd.h"
+#include "formats/route53.h"
+#include "formats/syslog.h"
+#include "formats/waf.h"

@@ -124,6 +124,20 @@ bool SplitHostPort(std::string_view s, std::string_view& host, std::string_view&
     return AllDigits(port);
 }
 
+bool ArnRegionAccount(std::string_view arn, std::string_view& region, std::string_view& account) {
+    if (arn.substr(0, 4) != "arn:") return false;
+    size_t colon[5];
+    size_t pos = 0;
+    for (size_t& c : colon) {
+        c = arn.find(':', pos);
+        if (c == std::string_view::npos) return false;
+        pos = c + 1;
+    }
+    region = arn.substr(colon[2] + 1, colon[3] - colon[2] - 1);
+    account = arn.substr(colon[3] + 1, colon[4] - colon[3] - 1);
+    return true;
+}
+
 std::string_view ProtocolName(std::string_view number) {
     if (number == "6") return "tcp";
     if (number == "17") return "udp";
@@ -266,8 +280,36 @@ void JsonLineDecoder::DecodeLine(std::string_view line, uint64_t line_no, Record
         report.Bad(line_no, reason_object_, line);
         return;
     }
-    norm_ = Normalized{};
+    Reset();
     DecodeObject(root, line_no, emit, report);
+}
+
+bool JsonPlusEvent::Find(const FieldPath& path, FunctionRef<bool(const Value&)> fn) const {
+    if (extra_.Find(path, fn)) return true;
+    return json_.Find(path, fn);
+}
+
+void JsonPlusEvent::ForEachLeaf(FunctionRef<bool(const Value&)> fn) const {
+    bool stopped = false;
+    json_.ForEachLeaf([&](const Value& v) {
+        if (!fn(v)) {
+            stopped = true;
+            return false;
+        }
+        return true;
+    });
+    if (!stopped) extra_.ForEachLeaf(fn);
+}
+
+void JsonPlusEvent::AppendJson(std::string& out) const {
+    size_t start = out.size();
+    json_.AppendJson(out);
+    if (extra_.fields().empty() || out.size() < start + 2 || out.back() != '}') return;
+    std::string extra;
+    extra_.AppendJson(extra); // {"k":"v",…}
+    out.pop_back();
+    if (out.size() > start + 1) out += ',';
+    out.append(extra, 1, std::string::npos);
 }
 
 } // namespace cloudsift::formats

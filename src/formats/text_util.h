@@ -80,6 +80,9 @@ std::optional<TimeMs> ParseClfTime(std::string_view s);
 //! Splits "host:port" at the last ':' ("[v6]:port" brackets removed); false when no port.
 bool SplitHostPort(std::string_view s, std::string_view& host, std::string_view& port);
 
+//! Region and account of an ARN ("arn:aws:svc:us-east-1:111122223333:…"); false when not an ARN.
+bool ArnRegionAccount(std::string_view arn, std::string_view& region, std::string_view& account);
+
 //! The IANA protocol name for a protocol number ("6" → "tcp"), or the text itself.
 std::string_view ProtocolName(std::string_view number);
 

@@ -1,0 +1,25 @@
+// Syslog files (format "syslog"): RFC 3164 (BSD, /var/log/auth.log, /var/log/secure,
+// /var/log/messages), RFC 5424, and rsyslog's ISO-timestamp variant; sshd, sudo and su messages
+// get their own parsed fields (the Linux auth log).
+//
+// Grammar:
+//   line   := rfc5424 | rfc3164
+//   rfc5424:= '<' pri '>' version ' ' timestamp ' ' host ' ' app ' ' procid ' ' msgid ' '
+//             ('-' | ('[' sd-element ']')+) [' ' msg]
+//   rfc3164:= ['<' pri '>'] (Mmm ' ' dd ' ' hh:mm:ss | iso-timestamp) ' ' host ' '
+//             tag ['[' pid ']'] ':' ' ' msg       (a line without "tag:" keeps all as msg)
+// RFC 3164 has no year: the year of the AWSLogs path date is used when known, else the current
+// year (a time more than a day in the future moves to the previous year).
+// Native fields: priority facility severity timestamp hostname appname procid msgid
+// structured_data message; for auth messages also auth_result (accepted|failed|invalid_user),
+// auth_method, user, src_ip, src_port (sshd), sudo_user tty pwd run_as command (sudo),
+// and user/by_user (su sessions).
+#pragma once
+#include "formats/format.h"
+
+namespace cloudsift {
+
+//! The "syslog" format (with Linux auth-log parsing).
+const Format& SyslogFormat();
+
+} // namespace cloudsift

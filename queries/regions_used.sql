@@ -1,0 +1,7 @@
+-- name: regions-used
+-- description: Regions with activity, their principals and first/last event (unusual regions)
+SELECT awsregion, count(*) AS events, count(DISTINCT useridentity.arn) AS principals,
+       min(eventtime) AS first, max(eventtime) AS last
+FROM cloudtrail_logs
+GROUP BY awsregion
+ORDER BY events DESC;

@@ -1,0 +1,226 @@
+// Ingest through Scan() and the CloudTrail decoder, then the investigation queries on the case.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "store/case_store.h"
+#include "store/ingest.h"
+#include "store/investigate.h"
+#include "store/saved_queries.h"
+#include "unit/store/store_test_util.h"
+
+namespace cloudsift::store {
+namespace {
+
+using test::TempDir;
+namespace fs = std::filesystem;
+
+// Copies the store fixtures into dir/AWSLogs/... and returns the input directory.
+std::string StageFixtures(const fs::path& dir) {
+    fs::path in = dir / "in/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01";
+    fs::create_directories(in);
+    for (auto name : {"incident_a.json", "incident_b.json"})
+        fs::copy_file(cloudsift::test::TestDir() / "fixtures/store" / name,
+                      in / (std::string("111122223333_CloudTrail_us-east-1_") + name));
+    return (dir / "in").string();
+}
+
+int64_t Count(CaseStore& cs, const std::string& sql) {
+    auto t = cs.conn().Query(sql);
+    EXPECT_TRUE(t.ok()) << (t.ok() ? "" : t.error().message);
+    return t.ok() && !t.value().rows.empty() ? std::atoll(t.value().Cell(0, 0).c_str()) : -1;
+}
+
+struct IngestedCase {
+    TempDir tmp;
+    std::unique_ptr<CaseStore> cs;
+    IngestResult first;
+    IngestedCase() {
+        std::string in = StageFixtures(tmp.path);
+        auto opened = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+        EXPECT_TRUE(opened.ok());
+        cs = std::move(opened.value());
+        IngestOptions opt;
+        opt.inputs = {in};
+        opt.threads = 2;
+        opt.batch_rows = 2; // several batches per file
+        auto r = Ingest(*cs, opt);
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+        first = r.value();
+    }
+};
+
+TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
+    IngestedCase c;
+    EXPECT_EQ(c.first.ingested, 2u);
+    EXPECT_EQ(c.first.events, 11u);
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM events"), 11);
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM files WHERE format = 'cloudtrail' AND events > 0 "
+                           "AND first_event IS NOT NULL AND size > 0"), 2);
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM custody WHERE action = 'ingest'"), 2);
+    // Evidence copies keep the AWSLogs layout, are read-only and hash like the originals.
+    auto t = c.cs->conn().Query("SELECT evidence_path, sha256 FROM files ORDER BY 1");
+    ASSERT_TRUE(t.ok());
+    for (size_t r = 0; r < t.value().rows.size(); ++r) {
+        std::string p = (fs::path(c.cs->dir()) / t.value().Cell(r, 0)).string();
+        EXPECT_NE(p.find("/AWSLogs/111122223333/CloudTrail/us-east-1/"), std::string::npos);
+        struct stat st{};
+        ASSERT_EQ(stat(p.c_str(), &st), 0) << p;
+        EXPECT_EQ(st.st_mode & 0777, 0444u);
+        auto h = Sha256File(p);
+        ASSERT_TRUE(h.ok());
+        EXPECT_EQ(h.value(), t.value().Cell(r, 1));
+    }
+    // Region comes from the record, not only from the path.
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM events WHERE region = 'eu-west-1'"), 1);
+}
+
+TEST(Ingest, SecondRunSkipsKnownFiles) {
+    IngestedCase c;
+    IngestOptions opt;
+    opt.inputs = {(c.tmp.path / "in").string()};
+    auto r = Ingest(*c.cs, opt);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value().ingested, 0u);
+    EXPECT_EQ(r.value().skipped, 2u);
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM events"), 11);
+    EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM files"), 2);
+}
+
+TEST(Ingest, TimelineIsSortedAndFiltered) {
+    IngestedCase c;
+    auto all = Timeline(c.cs->conn(), {});
+    ASSERT_TRUE(all.ok()) << all.error().message;
+    ASSERT_EQ(all.value().rows.size(), 11u);
+    EXPECT_EQ(all.value().Cell(0, "action"), "ConsoleLogin");
+    for (size_t r = 1; r < all.value().rows.size(); ++r)
+        EXPECT_LE(all.value().Cell(r - 1, "time"), all.value().Cell(r, "time"));
+    TimelineFilter f;
+    f.key = "ASIAADMIN00000000001";
+    auto byKey = Timeline(c.cs->conn(), f);
+    ASSERT_TRUE(byKey.ok());
+    ASSERT_EQ(byKey.value().rows.size(), 3u);
+    EXPECT_EQ(byKey.value().Cell(0, "action"), "CreateAccessKey");
+    TimelineFilter g;
+    g.ip = "203.0.113.99";
+    g.since = ParseIsoTime("2024-03-01T11:04:00Z");
+    auto byIp = Timeline(c.cs->conn(), g);
+    ASSERT_TRUE(byIp.ok());
+    ASSERT_EQ(byIp.value().rows.size(), 2u);
+    EXPECT_EQ(byIp.value().Cell(0, "action"), "StopLogging");
+    EXPECT_NE(byIp.value().Cell(0, "message").find("from 203.0.113.99"), std::string::npos);
+}
+
+TEST(Ingest, SummaryPutsAbusedApisFirst) {
+    IngestedCase c;
+    std::vector<std::pair<std::string, std::string>> abused = {
+        {"CreateAccessKey", "persistence"}, {"AuthorizeSecurityGroupIngress", "defense-evasion"},
+        {"StopLogging", "defense-evasion"}};
+    std::vector<std::string> names;
+    for (auto& a : abused) names.push_back(a.first);
+    auto s = PrincipalSummary(c.cs->conn(), names);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const Table& t = s.value();
+    ASSERT_GE(t.rows.size(), 4u);
+    // Two principals called two abused APIs each; alice's ListUsers failed.
+    std::set<std::string> top = {t.Cell(0, "principal"), t.Cell(1, "principal")};
+    EXPECT_TRUE(top.count("arn:aws:sts::111122223333:assumed-role/Admin/alice-admin"));
+    EXPECT_TRUE(top.count("arn:aws:sts::111122223333:assumed-role/WebServerRole/i-0abc1234def567890"));
+    for (size_t r = 0; r < t.rows.size(); ++r)
+        if (t.Cell(r, "principal") == "arn:aws:iam::111122223333:user/alice") {
+            EXPECT_EQ(t.Cell(r, "failed"), "1");
+            EXPECT_EQ(t.Cell(r, "events"), "3");
+            EXPECT_EQ(t.Cell(r, "access_keys"), "AKIAALICE0000000001");
+        }
+    auto apis = PrincipalApis(c.cs->conn(), abused);
+    ASSERT_TRUE(apis.ok()) << apis.error().message;
+    bool seen = false;
+    for (size_t r = 0; r < apis.value().rows.size(); ++r)
+        if (apis.value().Cell(r, "principal") ==
+            "arn:aws:sts::111122223333:assumed-role/Admin/alice-admin") {
+            if (!seen) EXPECT_EQ(apis.value().Cell(r, "abused"), "true");
+            seen = true;
+        }
+    EXPECT_TRUE(seen);
+}
+
+TEST(Ingest, EntityProfileOfKeyAndIp) {
+    IngestedCase c;
+    EXPECT_EQ(ClassifyEntity("AKIAALICE0000000001"), EntityKind::AccessKey);
+    EXPECT_EQ(ClassifyEntity("198.51.100.7"), EntityKind::Ip);
+    EXPECT_EQ(ClassifyEntity("i-0abc1234def567890"), EntityKind::Instance);
+    EXPECT_EQ(ClassifyEntity("arn:aws:iam::1:role/x"), EntityKind::Role);
+    EXPECT_EQ(ClassifyEntity("prod-backups"), EntityKind::Other);
+    auto p = EntityProfile(c.cs->conn(), "198.51.100.7");
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    ASSERT_GE(p.value().size(), 7u);
+    const Table& overview = p.value()[0].table;
+    EXPECT_EQ(overview.Cell(0, "events"), "4");
+    EXPECT_EQ(overview.Cell(0, "first_seen"), "2024-03-01T10:15:00.000Z");
+    bool related_key = false;
+    for (auto& s : p.value())
+        if (s.title == "Related entities")
+            for (size_t r = 0; r < s.table.rows.size(); ++r)
+                related_key |= s.table.Cell(r, "value") == "ASIAPIVOT0000000001";
+    EXPECT_TRUE(related_key);
+    auto b = EntityProfile(c.cs->conn(), "prod-backups");
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(b.value()[0].table.Cell(0, "as_target"), "1");
+}
+
+TEST(Ingest, LineageWalksBackAcrossAccountsToTheUser) {
+    IngestedCase c;
+    auto l = CredentialLineage(c.cs->conn(), "ASIAPIVOT0000000001");
+    ASSERT_TRUE(l.ok()) << l.error().message;
+    const auto& chain = l.value().chain;
+    ASSERT_EQ(chain.size(), 3u);
+    EXPECT_EQ(chain[0].principal, "arn:aws:sts::444455556666:assumed-role/CrossAccount/pivot");
+    EXPECT_EQ(chain[0].issued_by, "AssumeRole");
+    EXPECT_EQ(chain[0].parent_key, "ASIAADMIN00000000001");
+    EXPECT_EQ(chain[0].region, "us-west-2");
+    EXPECT_EQ(chain[1].parent_key, "AKIAALICE0000000001");
+    EXPECT_EQ(chain[2].key, "AKIAALICE0000000001");
+    EXPECT_EQ(chain[2].principal, "arn:aws:iam::111122223333:user/alice");
+    EXPECT_EQ(l.value().activity.size(), 3u);
+    // The admin session also minted a long-term key for "backdoor".
+    bool backdoor = false;
+    for (size_t r = 0; r < l.value().children.rows.size(); ++r)
+        backdoor |= l.value().children.Cell(r, "new_key") == "AKIABACKDOOR0000001";
+    EXPECT_TRUE(backdoor);
+
+    auto ec2 = CredentialLineage(c.cs->conn(), "ASIAEC2SESSION00001");
+    ASSERT_TRUE(ec2.ok());
+    ASSERT_EQ(ec2.value().chain.size(), 1u);
+    EXPECT_NE(ec2.value().chain[0].note.find("i-0abc1234def567890"), std::string::npos);
+}
+
+TEST(Ingest, SavedQueriesParseAndRun) {
+    IngestedCase c;
+    std::vector<std::string> errors;
+    auto qs = LoadSavedQueries(SavedQueriesDir(), errors);
+    EXPECT_TRUE(errors.empty()) << errors[0];
+    ASSERT_GE(qs.size(), 10u);
+    std::map<std::string, std::string> params = {{"key", "AKIAALICE0000000001"},
+                                                 {"ip", "198.51.100.7"}};
+    for (const auto& q : qs) {
+        auto sql = BindSavedQuery(q, params);
+        ASSERT_TRUE(sql.ok()) << sql.error().message;
+        auto t = c.cs->conn().Query(sql.value());
+        EXPECT_TRUE(t.ok()) << q.name << ": " << (t.ok() ? "" : t.error().message);
+        if (q.name == "key-activity") EXPECT_EQ(t.value().rows.size(), 3u);
+        if (q.name == "console-login-no-mfa") EXPECT_EQ(t.value().rows.size(), 1u);
+        if (q.name == "new-access-keys") EXPECT_EQ(t.value().Cell(0, "new_key"), "AKIABACKDOOR0000001");
+    }
+    auto bad = ParseSavedQuery("SELECT 1", "x.sql");
+    EXPECT_FALSE(bad.ok());
+    auto q = ParseSavedQuery("-- name: q\n-- params: a\nSELECT {{a}} AS v\n", "q.sql");
+    ASSERT_TRUE(q.ok());
+    EXPECT_FALSE(BindSavedQuery(q.value(), {}).ok());
+    auto bound = BindSavedQuery(q.value(), {{"a", "x' OR '1'='1"}});
+    ASSERT_TRUE(bound.ok());
+    auto t = c.cs->conn().Query(bound.value());
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t.value().Cell(0, 0), "x' OR '1'='1");
+}
+
+} // namespace
+} // namespace cloudsift::store

@@ -110,4 +110,37 @@ private:
     std::string reason_json_, reason_object_;
 };
 
+//! Base of document decoders over JSON: the whole file is split into top-level JSON values
+//! (one document, JSON lines, or values written back to back) and each parsed value is handed
+//! to HandleDocument with the 1-based line it starts on. Unparsable values are counted as
+//! "<name>.json".
+class JsonDocDecoder : public FileDecoder {
+public:
+    explicit JsonDocDecoder(std::string_view name);
+    void Feed(std::string_view data, uint64_t first_line, RecordFn emit,
+              DecodeReport& report) override;
+
+protected:
+    //! Decodes one parsed top-level value.
+    virtual void HandleDocument(simdjson::dom::element root, uint64_t line, RecordFn emit,
+                                DecodeReport& report) = 0;
+    //! Emits e (plus extras in extra_) with norm_.
+    void EmitJson(simdjson::dom::element e, RecordFn emit, uint64_t line) {
+        JsonPlusEvent ev(e, extra_);
+        Record rec{ev, norm_, line, index_++};
+        emit(rec);
+    }
+
+    Normalized norm_;
+    FlatEvent extra_;
+    uint64_t index_ = 0;
+    std::string reason_json_;
+
+private:
+    simdjson::dom::parser parser_;
+};
+
+//! Largest single JSON document a document decoder accepts.
+inline constexpr uint64_t kMaxJsonDocument = 512ull << 20;
+
 } // namespace cloudsift::formats

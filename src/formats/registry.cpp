@@ -23,6 +23,10 @@ const std::vector<const Format*>& AllFormats() {
         &WafFormat(),
         &SyslogFormat(),
         &AuditdFormat(),
+        &CloudWatchFormat(),
+        &GuardDutyFormat(),
+        &SecurityHubFormat(),
+        &EventBridgeFormat(),
     };
     return formats;
 }

@@ -9,3 +9,6 @@
 #include "formats/route53.h"
 #include "formats/syslog.h"
 #include "formats/waf.h"
+#include "formats/cloudwatch.h"
+#include "formats/eventbridge.h"
+#include "formats/findings.h"

@@ -284,6 +284,25 @@ void JsonLineDecoder::DecodeLine(std::string_view line, uint64_t line_no, Record
     DecodeObject(root, line_no, emit, report);
 }
 
+JsonDocDecoder::JsonDocDecoder(std::string_view name) : reason_json_(std::string(name) + ".json") {}
+
+void JsonDocDecoder::Feed(std::string_view data, uint64_t first_line, RecordFn emit,
+                          DecodeReport& report) {
+    uint64_t line = first_line;
+    size_t counted = 0;
+    ForEachJsonDocument(data, kMaxJsonDocument,
+                        [&](std::string_view doc, uint64_t offset, bool garbage) {
+        for (; counted < offset; ++counted)
+            if (data[counted] == '\n') ++line;
+        simdjson::dom::element root;
+        if (garbage || parser_.parse(doc.data(), doc.size()).get(root) != simdjson::SUCCESS) {
+            report.Bad(line, reason_json_, doc);
+            return;
+        }
+        HandleDocument(root, line, emit, report);
+    });
+}
+
 bool JsonPlusEvent::Find(const FieldPath& path, FunctionRef<bool(const Value&)> fn) const {
     if (extra_.Find(path, fn)) return true;
     return json_.Find(path, fn);

@@ -11,7 +11,7 @@ namespace {
 constexpr int kMaxDepth = 64;
 
 struct Token {
-    enum class Kind { Word, LParen, RParen, Pipe, End } kind;
+    enum class Kind { Word, LParen, RParen, End } kind;
     std::string_view text;
     size_t pos;
 };
@@ -26,13 +26,11 @@ public:
     explicit Parser(std::string_view text) : text_(text) {}
 
     Result<CondExpr> Run() {
+        if (text_.find('|') != std::string_view::npos)
+            return Error{"condition.aggregation",
+                         "obsolete aggregation/near syntax in condition (use a correlation rule)"};
         Status lex = Lex();
         if (!lex.ok()) return lex.error();
-        for (const auto& t : toks_)
-            if (t.kind == Token::Kind::Pipe)
-                return Error{"condition.aggregation",
-                             "obsolete aggregation/near syntax in condition (use a correlation "
-                             "rule)"};
         CondExpr e;
         if (!Or(e, 0)) return error_;
         if (Peek().kind != Token::Kind::End) return Fail("unexpected '" + Str(Peek()) + "'");
@@ -51,9 +49,6 @@ private:
                 ++i;
             } else if (c == ')') {
                 toks_.push_back({Token::Kind::RParen, text_.substr(i, 1), i});
-                ++i;
-            } else if (c == '|') {
-                toks_.push_back({Token::Kind::Pipe, text_.substr(i, 1), i});
                 ++i;
             } else if (IsWordChar(c)) {
                 size_t start = i;

@@ -84,10 +84,12 @@ public:
             return nullptr;
         }
         YAML::Node condition;
+        bool have_condition = false;
         for (auto it = section.begin(); it != section.end(); ++it) {
             std::string key = it->first.as<std::string>();
             if (key == "condition") {
                 condition = it->second;
+                have_condition = true;
                 continue;
             }
             if (std::find(env_.skip_keys.begin(), env_.skip_keys.end(), key) !=
@@ -98,7 +100,7 @@ public:
             CompileSearchId(it->first, it->second, id);
             det->ids.push_back(std::move(id));
         }
-        if (!condition) {
+        if (!have_condition) {
             Add(DKind::Error, section, "condition.missing", "detection has no condition");
             return nullptr;
         }
@@ -223,23 +225,24 @@ private:
             std::string field(parts[0]);
             std::vector<std::string_view> mods(parts.begin() + 1, parts.end());
             std::vector<YAML::Node> values;
-            const YAML::Node& v = it->second;
+            const YAML::Node key_node = it->first; // iterator proxies are temporaries
+            const YAML::Node v = it->second;
             if (v.IsSequence()) {
                 for (const auto& el : v) values.push_back(el);
                 if (values.empty()) {
-                    Add(DKind::Error, it->first, "detection.empty",
+                    Add(DKind::Error, key_node, "detection.empty",
                         "field '" + field + "' has an empty value list");
                     continue;
                 }
             } else if (v.IsMap()) {
-                Add(DKind::Error, it->first, "detection.type",
+                Add(DKind::Error, key_node, "detection.type",
                     "value of '" + key + "' must be a scalar or a list, not a mapping");
                 continue;
             } else {
                 values.push_back(v);
             }
             FieldTest t;
-            if (CompileValues(it->first, field, mods, values, t)) group.push_back(std::move(t));
+            if (CompileValues(key_node, field, mods, values, t)) group.push_back(std::move(t));
         }
     }
 

@@ -155,18 +155,20 @@ struct RuleSet::Impl {
         if (it != set.placeholder_sets_.end()) return &it->second;
         detail::Placeholders out;
         try {
-            YAML::Node root = YAML::LoadFile(path);
-            YAML::Node map = root.IsMap() && root["placeholders"] ? root["placeholders"] : root;
+            const YAML::Node root = YAML::LoadFile(path);
+            const YAML::Node nested = root.IsMap() ? root["placeholders"] : YAML::Node();
+            const YAML::Node map = nested ? nested : root;
             if (!map.IsMap()) throw YAML::Exception(map.Mark(), "placeholders must be a mapping");
             for (auto kv = map.begin(); kv != map.end(); ++kv) {
                 std::string name = kv->first.as<std::string>();
+                const YAML::Node value = kv->second;
                 if (name.size() >= 2 && name.front() == '%' && name.back() == '%')
                     name = name.substr(1, name.size() - 2);
                 auto& values = out[name];
-                if (kv->second.IsSequence()) {
-                    for (const auto& v : kv->second) values.push_back(v.as<std::string>());
-                } else if (kv->second.IsScalar()) {
-                    values.push_back(kv->second.Scalar());
+                if (value.IsSequence()) {
+                    for (const auto& v : value) values.push_back(v.as<std::string>());
+                } else if (value.IsScalar()) {
+                    values.push_back(value.Scalar());
                 }
             }
         } catch (const YAML::Exception& e) {
@@ -364,11 +366,13 @@ struct RuleSet::Impl {
         else if (const YAML::Node g2 = doc["generate"]; g2 && g2.IsScalar())
             c.generate = ToLower(g2.Scalar()) == "true";
         if (const YAML::Node al = sec["aliases"]; al && al.IsMap())
-            for (auto it = al.begin(); it != al.end(); ++it)
-                if (it->second.IsMap())
-                    for (auto jt = it->second.begin(); jt != it->second.end(); ++jt)
-                        c.aliases[it->first.as<std::string>()][jt->first.as<std::string>()] =
-                            jt->second.as<std::string>();
+            for (auto it = al.begin(); it != al.end(); ++it) {
+                const YAML::Node per_rule = it->second;
+                if (!per_rule.IsMap()) continue;
+                auto& alias = c.aliases[it->first.as<std::string>()];
+                for (auto jt = per_rule.begin(); jt != per_rule.end(); ++jt)
+                    alias[jt->first.as<std::string>()] = jt->second.as<std::string>();
+            }
         rep.diagnostics.push_back(MakeDiag(DKind::Unsupported, rep.file, doc, c.title,
                                            "correlation.unsupported",
                                            "unsupported: correlation rules are evaluated by the "

@@ -1,6 +1,10 @@
 // Helpers shared by subcommands: output destinations, tty detection, run summaries.
 #pragma once
+#include <CLI/CLI.hpp>
+
 #include <fstream>
+#include <iomanip>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <string>

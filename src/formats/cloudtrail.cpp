@@ -264,7 +264,8 @@ std::string_view SkipSpace(std::string_view s) {
 bool MentionsEventFields(std::string_view s) {
     return s.find("\"eventVersion\"") != std::string_view::npos ||
            (s.find("\"eventSource\"") != std::string_view::npos &&
-            s.find("\"eventName\"") != std::string_view::npos);
+            s.find("\"eventName\"") != std::string_view::npos &&
+            s.find("\"eventTime\"") != std::string_view::npos);
 }
 
 class CloudTrailFormatImpl final : public Format {
@@ -357,7 +358,7 @@ public:
 } // namespace
 
 bool LooksLikeCloudTrailEvent(element e) {
-    return Has(e, "eventName") && (Has(e, "eventSource") || Has(e, "eventVersion"));
+    return Has(e, "eventName") && (Has(e, "eventVersion") || (Has(e, "eventSource") && Has(e, "eventTime")));
 }
 
 void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) {

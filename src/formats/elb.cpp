@@ -201,24 +201,27 @@ void CountShapes(std::string_view head, int counts[5], int& lines) {
     });
 }
 
-int SniffShape(std::string_view head, const FileInfo& info, Shape a, Shape b, int path_score) {
+// Scores a file for one variant: the family must make up most lines; the variant's own share
+// decides. alb is the family default (its decoder reads every variant as well).
+int SniffShape(std::string_view head, const FileInfo& info, Shape a, Shape b, int base) {
     int counts[5] = {0, 0, 0, 0, 0};
     int lines = 0;
     CountShapes(head, counts, lines);
-    int score = IEquals(info.hints.service, "elasticloadbalancing") ? path_score : 0;
-    int hits = counts[int(a)] + (b == Shape::Unknown ? 0 : counts[int(b)]);
-    if (lines > 0 && hits * 2 > lines) score = std::max(score, 60 + 30 * hits / lines);
-    return score;
+    int path = IEquals(info.hints.service, "elasticloadbalancing") ? base - 10 : 0;
+    int family = lines - counts[int(Shape::Unknown)];
+    int own = counts[int(a)] + (b == Shape::Unknown ? 0 : counts[int(b)]);
+    if (lines == 0 || own == 0 || family * 2 <= lines) return path;
+    return std::max(path, base + (90 - base) * own / lines);
 }
 
 int SniffAlb(std::string_view head, const FileInfo& info) {
-    return SniffShape(head, info, Shape::Alb, Shape::AlbConn, 50);
+    return SniffShape(head, info, Shape::Alb, Shape::AlbConn, 55);
 }
 int SniffNlb(std::string_view head, const FileInfo& info) {
-    return SniffShape(head, info, Shape::Nlb, Shape::Unknown, 40);
+    return SniffShape(head, info, Shape::Nlb, Shape::Unknown, 50);
 }
 int SniffElb(std::string_view head, const FileInfo& info) {
-    return SniffShape(head, info, Shape::Classic, Shape::Unknown, 40);
+    return SniffShape(head, info, Shape::Classic, Shape::Unknown, 50);
 }
 
 std::unique_ptr<FileDecoder> OpenElb(const FileInfo& info) {

@@ -213,14 +213,17 @@ private:
                        simdjson::minify(root).substr(0, 120));
     }
 
-    // Finds findings in the accepted containers; returns whether any was found.
+    // Finds findings in the accepted containers; returns whether e was a finding or a container
+    // (list elements that are neither are reported one by one).
     bool Walk(element e, uint64_t line, RecordFn emit, DecodeReport& report, int depth) {
         if (depth > 3) return false;
         simdjson::dom::array arr;
         if (e.get_array().get(arr) == simdjson::SUCCESS) {
-            bool any = false;
-            for (auto child : arr) any |= Walk(child, line, emit, report, depth + 1);
-            return any;
+            for (auto child : arr)
+                if (!Walk(child, line, emit, report, depth + 1))
+                    report.Bad(line, asff_ ? "securityhub.not_a_finding" : "guardduty.not_a_finding",
+                               simdjson::minify(child).substr(0, 120));
+            return true;
         }
         if (asff_ ? IsAsffFinding(e) : IsGuardDutyFinding(e)) {
             norm_ = Normalized{};

@@ -239,6 +239,8 @@ int SniffVpcFlow(std::string_view head, const FileInfo& info) {
     formats::ForEachLine(head.substr(0, 8192), 1, [&](std::string_view line, uint64_t) {
         if (lines >= 5 || line.empty()) return;
         ++lines;
+        if (StartsWith(line, "{\"message\":\"") && EndsWith(line, "\"}"))
+            line = line.substr(12, line.size() - 14);
         std::string_view toks[kMaxFields + 1];
         size_t n = SplitSpaces(line, toks);
         if (n >= 2 && toks[0] == "version" &&

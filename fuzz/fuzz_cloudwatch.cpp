@@ -1,0 +1,8 @@
+// libFuzzer target: feeds arbitrary bytes to the "cloudwatch" decoder (sniffing included).
+#include "formats/fuzz_feed.h"
+#include "formats/source_formats.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    cloudsift::formats::FuzzFeed(cloudsift::CloudWatchFormat(), data, size);
+    return 0;
+}

@@ -87,6 +87,7 @@ private:
         if (n == "model") return "anthropic.claude-3-sonnet-20240229-v1:0";
         if (n == "outcome") return "Success";
         if (n == "mfa") return "Yes";
+        if (n == "trail") return a_.name + "-audit-trail";
         return {};
     }
 
@@ -148,6 +149,13 @@ void BuildCall(Rng& rng, const World& w, const Account& acct, const CallSpec& sp
         ev.error_code = std::move(code);
         ev.error_message = std::move(msg);
         ev.response = "null";
+    } else if (spec.outcome == CallOutcome::Error) {
+        ev.error_code = spec.error_code;
+        ev.error_message = spec.error_message;
+        if (std::string_view(api.name) == "ConsoleLogin")
+            ExpandTemplate(ev.response, api.response, lookup);
+        else
+            ev.response = "null";
     } else {
         ExpandTemplate(ev.response, api.response, lookup);
     }

@@ -12,7 +12,7 @@
 namespace cloudsift::sim {
 
 //! How a call ends.
-enum class CallOutcome { Success, AccessDenied };
+enum class CallOutcome { Success, AccessDenied, Error };
 
 //! One API call to render.
 struct CallSpec {
@@ -25,6 +25,8 @@ struct CallSpec {
     CallOutcome outcome = CallOutcome::Success;
     bool console = false; //!< console session (sessionCredentialFromConsole)
     bool tls = true;      //!< write tlsDetails
+    std::string error_code;    //!< CallOutcome::Error: errorCode ("" for none)
+    std::string error_message; //!< CallOutcome::Error: errorMessage
     std::vector<std::pair<std::string, std::string>> vars; //!< template variable overrides
 };
 

@@ -94,10 +94,8 @@ void AppendCtEvent(std::string& out, const CtEvent& ev) {
     StrField(out, "awsRegion", ev.region);
     StrField(out, "sourceIPAddress", ev.source_ip);
     StrField(out, "userAgent", ev.user_agent);
-    if (!ev.error_code.empty()) {
-        StrField(out, "errorCode", ev.error_code);
-        if (!ev.error_message.empty()) StrField(out, "errorMessage", ev.error_message);
-    }
+    if (!ev.error_code.empty()) StrField(out, "errorCode", ev.error_code);
+    if (!ev.error_message.empty()) StrField(out, "errorMessage", ev.error_message);
     Key(out, "requestParameters");
     out += ev.request;
     out += ',';

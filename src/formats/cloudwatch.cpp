@@ -73,7 +73,7 @@ private:
             report.Bad(line, "cloudwatch.not_envelope", simdjson::minify(root).substr(0, 120));
             return;
         }
-        Context ctx{JStr(root, "logGroup"), JStr(root, "logStream"), JStr(root, "owner")};
+        Context ctx{JStr(root, "logGroup"), JStr(root, "logStream"), JStr(root, "owner"), {}};
         for (auto ev : list) {
             std::string_view msg = JStr(ev, "message");
             TimeMs ts = 0;
@@ -88,7 +88,7 @@ private:
     // "<iso time> <message>" lines of an export task.
     void FeedExport(std::string_view data, uint64_t first_line, RecordFn emit,
                     DecodeReport& report) {
-        Context ctx{"", "", info_.hints.account};
+        Context ctx{"", "", info_.hints.account, {}};
         ForEachLine(data, first_line, [&](std::string_view line, uint64_t no) {
             if (line.empty()) return;
             size_t sp = line.find(' ');

@@ -43,7 +43,7 @@ struct StreamBuf {
 
 struct PendingTruth {
     size_t stream;
-    uint64_t line; //!< 1-based line within the window chunk / file
+    uint64_t line; //!< 1-based line within the window chunk / file; record index for CloudTrail
     const SimRecord* rec;
 };
 
@@ -311,7 +311,7 @@ private:
     }
 
     uint64_t LineOf(size_t s, const StreamBuf& b) const {
-        if (IsCt(s)) return 0; // located by eventID
+        if (IsCt(s)) return b.records - 1; // 0-based record index in the file
         return b.records + (streams_[s].source == Source::VpcFlow ? 1 : 0);
     }
 
@@ -437,6 +437,7 @@ private:
                 AppendJsonString(line, rec.event_id);
                 line += ",\"file\":";
                 AppendJsonString(line, paths_[t.stream]);
+                line += ",\"index\":" + std::to_string(t.line);
             } else {
                 uint64_t l = t.line;
                 std::string file = sp.plain_path.empty() ? paths_[t.stream] : sp.plain_path;

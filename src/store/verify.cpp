@@ -208,8 +208,9 @@ Result<DigestReport> ValidateDigests(CaseStore& store, const std::string& public
     simdjson::dom::parser parser;
     for (size_t r = 0; r < ft.rows.size(); ++r) {
         std::string path = ft.Cell(r, 0);
-        bool is_digest = ft.Cell(r, 3) == "cloudtrail-digest" ||
-                         path.find("_CloudTrail-Digest_") != std::string::npos;
+        bool is_digest = path.find("_CloudTrail-Digest_") != std::string::npos ||
+                         (ft.Cell(r, 3) == "cloudtrail-digest" &&
+                          path.find("_CloudTrail_") == std::string::npos);
         if (!is_digest) {
             logs_by_name.emplace(Base(path), r);
             continue;

@@ -95,3 +95,8 @@ inline EventBatch BatchFromCloudTrail(const std::string& text) {
 }
 
 } // namespace cloudsift::store::test
+
+namespace cloudsift::store::test {
+//! Whole file as a string.
+inline std::string ReadFileForTest(const std::string& p) { return cloudsift::test::ReadFile(p); }
+} // namespace cloudsift::store::test

@@ -1,11 +1,16 @@
 // Ingest through Scan() and the CloudTrail decoder, then the investigation queries on the case.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "store/case_store.h"
 #include "store/ingest.h"
 #include "store/investigate.h"
 #include "store/saved_queries.h"
+#include "store/verify.h"
 #include "unit/store/store_test_util.h"
 
 namespace cloudsift::store {
@@ -220,6 +225,84 @@ TEST(Ingest, SavedQueriesParseAndRun) {
     auto t = c.cs->conn().Query(bound.value());
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(t.value().Cell(0, 0), "x' OR '1'='1");
+}
+
+
+// Stages n distinct CloudTrail files (event ids made unique per copy).
+std::string StageCopies(const fs::path& dir, int n) {
+    fs::path in = dir / "copies/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01";
+    fs::create_directories(in);
+    std::string a = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_a.json");
+    std::string b = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_b.json");
+    for (int i = 0; i < n; ++i) {
+        std::string text = i % 2 ? b : a;
+        for (size_t pos = 0; (pos = text.find("\"evt-", pos)) != std::string::npos; pos += 5)
+            text.insert(pos + 5, std::to_string(i) + "-");
+        std::ofstream(in / ("f" + std::to_string(i) + ".json"), std::ios::binary) << text;
+    }
+    return (dir / "copies").string();
+}
+
+std::string TablesDigest(CaseStore& cs) {
+    auto t = cs.conn().Query(
+        "SELECT (SELECT md5(string_agg(file_sha256 || ':' || idx || ':' || raw, '|' ORDER BY "
+        "file_sha256, idx)) FROM events) || (SELECT md5(string_agg(sha256 || ':' || events || "
+        "':' || path, '|' ORDER BY sha256)) FROM files) || (SELECT count(*) FROM events)::VARCHAR");
+    EXPECT_TRUE(t.ok());
+    return t.ok() ? t.value().Cell(0, 0) : "";
+}
+
+TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
+    TempDir tmp;
+    std::string in = StageCopies(tmp.path, 6);
+    std::string reference;
+    {
+        auto cs = CaseStore::Open((tmp.path / "ref").string(), OpenMode::Create);
+        ASSERT_TRUE(cs.ok());
+        IngestOptions opt;
+        opt.inputs = {in};
+        opt.threads = 2;
+        ASSERT_TRUE(Ingest(*cs.value(), opt).ok());
+        reference = TablesDigest(*cs.value());
+    }
+    std::string case_dir = (tmp.path / "killed").string();
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        auto cs = CaseStore::Open(case_dir, OpenMode::Create);
+        if (!cs.ok()) _exit(2);
+        IngestOptions opt;
+        opt.inputs = {in};
+        opt.threads = 2;
+        opt.batch_rows = 2;
+        opt.kill_after_files = 2; // dies with file 3 appended but not committed
+        (void)Ingest(*cs.value(), opt);
+        _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child was not killed, status " << status;
+    EXPECT_EQ(WTERMSIG(status), SIGKILL);
+    {
+        auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
+        ASSERT_TRUE(cs.ok()) << cs.error().message;
+        // Only whole files are visible: each manifest row has all its events, nothing else.
+        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 2);
+        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
+                                     "(SELECT sha256 FROM files)"), 0);
+        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files f WHERE events <> (SELECT "
+                                     "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"), 0);
+        IngestOptions opt;
+        opt.inputs = {in};
+        opt.threads = 2;
+        auto r = Ingest(*cs.value(), opt);
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r.value().ingested, 4u);
+        EXPECT_EQ(r.value().skipped, 2u);
+        EXPECT_EQ(TablesDigest(*cs.value()), reference);
+        EXPECT_TRUE(cs.value()->CheckCustody().ok);
+        EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
+    }
 }
 
 } // namespace

@@ -59,7 +59,7 @@ public:
 private:
     void DecodeLine(std::string_view line, uint64_t line_no, RecordFn emit,
                     DecodeReport& report) override {
-        std::string_view toks[kMaxTokens];
+        std::string_view* toks = toks_; // member storage: no per-line initialization
         size_t n = 0;
         Tokenizer tz(line);
         std::string_view tok;
@@ -183,6 +183,7 @@ private:
     }
 
     const FileInfo info_;
+    std::string_view toks_[kMaxTokens];
 };
 
 // Counts the shapes of the first lines of head.

@@ -93,7 +93,7 @@ private:
             if (!Unwrap(line, line_no, report)) return;
             line = message_;
         }
-        std::string_view toks[kMaxFields + 1];
+        std::string_view* toks = toks_; // member storage: no per-line initialization
         size_t n = SplitSpaces(line, toks);
         if (n == 0) return;
         size_t skip = 0;
@@ -230,6 +230,7 @@ private:
     bool has_header_ = false, has_forced_ = false, noted_ = false;
     simdjson::dom::parser parser_;
     std::string message_;
+    std::string_view toks_[kMaxFields + 1];
 };
 
 int SniffVpcFlow(std::string_view head, const FileInfo& info) {

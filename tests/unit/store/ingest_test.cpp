@@ -284,6 +284,12 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
     ASSERT_TRUE(WIFSIGNALED(status)) << "child was not killed, status " << status;
     EXPECT_EQ(WTERMSIG(status), SIGKILL);
     {
+        // A read-only reader (query, timeline …) sees the committed files after the crash.
+        auto ro = CaseStore::Open(case_dir, OpenMode::ReadOnly);
+        ASSERT_TRUE(ro.ok()) << ro.error().message;
+        EXPECT_EQ(Count(*ro.value(), "SELECT count(*) FROM files"), 2);
+    }
+    {
         auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
         ASSERT_TRUE(cs.ok()) << cs.error().message;
         // Only whole files are visible: each manifest row has all its events, nothing else.

@@ -234,7 +234,6 @@ struct RuleSet::Impl {
         if (const YAML::Node rel = doc["related"]; rel && rel.IsSequence())
             for (const auto& el : rel)
                 if (el.IsMap()) r.related.push_back({ScalarOr(el, "id"), ScalarOr(el, "type")});
-        size_t first_diag = rep.diagnostics.size();
         bool bad = false;
         if (r.title.empty()) {
             rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, doc, "", "rule.title",
@@ -254,7 +253,6 @@ struct RuleSet::Impl {
         env.skip_keys = {"timeframe"}; // obsolete Sigma 1 key, reported with the aggregation
         r.detection = detail::CompileDetection(doc["detection"], env, rep.diagnostics);
         if (!r.detection || bad) return;
-        (void)first_diag;
         if (r.level < opt.min_level ||
             (!opt.statuses.empty() &&
              std::none_of(opt.statuses.begin(), opt.statuses.end(),

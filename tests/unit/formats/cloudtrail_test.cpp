@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "common/sanitize.h"
 #include "common/strings.h"
 #include "formats/all_formats.h"
 #include "test_support.h"

@@ -99,6 +99,21 @@ CtBackground::CtBackground(const World& w) : w_(w) {
     }
 }
 
+const Identity& CtBackground::CachedIdentity(int account, const Principal& p, TimeMs t,
+                                             const std::string& session) {
+    TimeMs hour = t - t % 3600000;
+    if (hour != cache_hour_) {
+        id_cache_.clear();
+        cache_hour_ = hour;
+    }
+    auto key = std::make_pair(&p, session);
+    auto it = id_cache_.find(key);
+    if (it == id_cache_.end())
+        it = id_cache_.emplace(key, SessionIdentity(w_, w_.accounts[size_t(account)], p, t, session))
+                 .first;
+    return it->second;
+}
+
 void CtBackground::Next(Rng& rng, TimeMs t, std::string& out, int& account, std::string& region) {
     account = int(DrawCumulative(rng, account_cum_));
     const Account& a = w_.accounts[size_t(account)];
@@ -188,14 +203,18 @@ void CtBackground::Next(Rng& rng, TimeMs t, std::string& out, int& account, std:
         return;
     }
     }
-    Identity id = SessionIdentity(w_, a, p, t, session);
+    const Identity& cached = CachedIdentity(account, p, t, session);
+    const Identity* idp = &cached;
+    Identity signin;
     if (p.kind == K::SsoAdmin && std::string_view(api->name) == "ConsoleLogin") {
-        id.access_key_id.clear();
+        signin = cached;
+        signin.access_key_id.clear();
+        idp = &signin;
         spec_.outcome = CallOutcome::Success;
         spec_.source_ip = w_.office_ips[0];
         spec_.user_agent = ua::kBrowser;
     }
-    spec_.identity = &id;
+    spec_.identity = idp;
     BuildCall(rng, w_, a, spec_, ev_);
     AppendCtEvent(out, ev_);
 }

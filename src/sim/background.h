@@ -1,6 +1,7 @@
 // Background (benign) activity generators: one record per call, drawn from the organization's
 // principals and hosts with the heavy read-mostly mix of a real account.
 #pragma once
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,8 +66,14 @@ private:
     std::vector<Mix> mixes_;
     std::vector<double> account_cum_;
     std::vector<std::vector<double>> principal_cum_;
+    //! The session identity of principal p, cached per hour (credentials rotate hourly).
+    const Identity& CachedIdentity(int account, const Principal& p, TimeMs t,
+                                   const std::string& session);
+
     CtEvent ev_;
     CallSpec spec_;
+    std::map<std::pair<const Principal*, std::string>, Identity> id_cache_;
+    TimeMs cache_hour_ = -1;
 };
 
 //! Index of the entry chosen by a uniform draw over cumulative weights.

@@ -1,6 +1,7 @@
 #include "sim/ct_event.h"
 
 #include "common/sanitize.h"
+#include "sim/timefmt.h"
 
 namespace cloudsift::sim {
 namespace {
@@ -15,6 +16,16 @@ std::string_view TypeName(IdentityType t) {
     return "Unknown";
 }
 
+//! JSON string literal; plain printable ASCII (almost every generated value) is copied in one
+//! append, anything else goes through the sanitizing AppendJsonString.
+void AppendJson(std::string& out, std::string_view v) {
+    for (unsigned char c : v)
+        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return AppendJsonString(out, v);
+    out += '"';
+    out.append(v);
+    out += '"';
+}
+
 void Key(std::string& out, std::string_view k) {
     out += '"';
     out += k;
@@ -23,7 +34,7 @@ void Key(std::string& out, std::string_view k) {
 
 void StrField(std::string& out, std::string_view k, std::string_view v) {
     Key(out, k);
-    AppendJsonString(out, v);
+    AppendJson(out, v);
     out += ',';
 }
 
@@ -32,7 +43,7 @@ void AppendIdentity(std::string& out, const Identity& id) {
     StrField(out, "type", TypeName(id.type));
     if (id.type == IdentityType::AWSService) {
         Key(out, "invokedBy");
-        AppendJsonString(out, id.invoked_by);
+        AppendJson(out, id.invoked_by);
         out += '}';
         return;
     }
@@ -40,11 +51,11 @@ void AppendIdentity(std::string& out, const Identity& id) {
     StrField(out, "arn", id.arn);
     StrField(out, "accountId", id.account_id);
     Key(out, "accessKeyId");
-    AppendJsonString(out, id.access_key_id);
+    AppendJson(out, id.access_key_id);
     if (!id.user_name.empty()) {
         out += ',';
         Key(out, "userName");
-        AppendJsonString(out, id.user_name);
+        AppendJson(out, id.user_name);
     }
     if (id.has_session) {
         out += ',';
@@ -58,14 +69,17 @@ void AppendIdentity(std::string& out, const Identity& id) {
             StrField(out, "arn", id.issuer_arn);
             StrField(out, "accountId", id.account_id);
             Key(out, "userName");
-            AppendJsonString(out, id.issuer_name);
+            AppendJson(out, id.issuer_name);
             out += "},";
             Key(out, "webIdFederationData");
             out += "{},";
         }
         Key(out, "attributes");
         out += '{';
-        StrField(out, "creationDate", FormatIsoTime(id.creation_date));
+        Key(out, "creationDate");
+        out += '"';
+        AppendIsoSeconds(out, id.creation_date);
+        out += "\",";
         Key(out, "mfaAuthenticated");
         out += id.mfa ? "\"true\"}" : "\"false\"}";
         if (id.ec2_role_delivery) out += ",\"ec2RoleDelivery\":\"2.0\"";
@@ -74,7 +88,7 @@ void AppendIdentity(std::string& out, const Identity& id) {
     if (!id.invoked_by.empty()) {
         out += ',';
         Key(out, "invokedBy");
-        AppendJsonString(out, id.invoked_by);
+        AppendJson(out, id.invoked_by);
     }
     out += '}';
 }
@@ -88,7 +102,10 @@ void AppendCtEvent(std::string& out, const CtEvent& ev) {
     Key(out, "userIdentity");
     AppendIdentity(out, *ev.identity);
     out += ',';
-    StrField(out, "eventTime", FormatIsoTime(ev.time));
+    Key(out, "eventTime");
+    out += '"';
+    AppendIsoSeconds(out, ev.time);
+    out += "\",";
     StrField(out, "eventSource", ev.event_source);
     StrField(out, "eventName", ev.event_name);
     StrField(out, "awsRegion", ev.region);
@@ -125,7 +142,7 @@ void AppendCtEvent(std::string& out, const CtEvent& ev) {
     if (!ev.tls_host.empty()) {
         out += ",\"tlsDetails\":{\"tlsVersion\":\"TLSv1.3\",\"cipherSuite\":"
                "\"TLS_AES_128_GCM_SHA256\",\"clientProvidedHostHeader\":";
-        AppendJsonString(out, ev.tls_host);
+        AppendJson(out, ev.tls_host);
         out += '}';
     }
     if (ev.console_session) out += ",\"sessionCredentialFromConsole\":\"true\"";

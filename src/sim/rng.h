@@ -74,7 +74,9 @@ public:
     }
     //! Appends n characters drawn from alphabet.
     void AppendChars(std::string& out, size_t n, std::string_view alphabet) {
-        for (size_t i = 0; i < n; ++i) out.push_back(alphabet[Below(alphabet.size())]);
+        size_t at = out.size();
+        out.resize(at + n);
+        for (size_t i = 0; i < n; ++i) out[at + i] = alphabet[Below(alphabet.size())];
     }
     //! n random characters from alphabet.
     std::string Chars(size_t n, std::string_view alphabet) {

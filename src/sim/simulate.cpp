@@ -317,7 +317,7 @@ private:
 
     void Finalize(uint64_t win, TimeMs t0, std::vector<StreamBuf>& bufs, WindowResult& res) {
         TimeMs stamp = t0 + kWindow;
-        libdeflate_compressor* c = libdeflate_alloc_compressor(4);
+        libdeflate_compressor* c = libdeflate_alloc_compressor(1);
         for (size_t s = 0; s < bufs.size(); ++s) {
             StreamBuf& b = bufs[s];
             if (b.records == 0) continue;

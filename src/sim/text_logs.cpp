@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/sanitize.h"
+#include "sim/timefmt.h"
 
 namespace cloudsift::sim {
 namespace {
@@ -13,31 +14,7 @@ void AppendInt(std::string& out, uint64_t v) {
     out.append(buf, r.ptr);
 }
 
-void Append2(std::string& out, int v) {
-    out += char('0' + v / 10);
-    out += char('0' + v % 10);
-}
-
-struct Civil {
-    int y, m, d, hh, mm, ss, ms;
-};
-
-Civil ToCivil(TimeMs t) {
-    int64_t days = t / 86400000;
-    int64_t rem = t % 86400000;
-    // Howard Hinnant's civil_from_days.
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = unsigned(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = int64_t(yoe) + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {int(y + (m <= 2)), int(m), int(d), int(rem / 3600000), int(rem / 60000 % 60),
-            int(rem / 1000 % 60), int(rem % 1000)};
-}
+void Append2(std::string& out, int v) { AppendDigits(out, unsigned(v), 2); }
 
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -56,10 +33,7 @@ void AppendIsoMicros(std::string& out, TimeMs t, int micros_extra) {
     out += ':';
     Append2(out, c.ss);
     out += '.';
-    int us = c.ms * 1000 + micros_extra % 1000;
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%06d", us);
-    out += buf;
+    AppendDigits(out, unsigned(c.ms * 1000 + micros_extra % 1000), 6);
     out += 'Z';
 }
 
@@ -215,7 +189,7 @@ void AppendDnsLine(std::string& out, const World& w, const Account& a, TimeMs t,
     out += "\",\"vpc_id\":\"";
     out += a.vpc_id;
     out += "\",\"query_timestamp\":\"";
-    out += FormatIsoTime(t);
+    AppendIsoSeconds(out, t);
     out += "\",\"query_name\":";
     AppendJsonString(out, qname);
     out += ",\"query_type\":\"";

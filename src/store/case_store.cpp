@@ -35,7 +35,15 @@ CREATE TABLE IF NOT EXISTS events (
     src_port VARCHAR, dst_ip VARCHAR, dst_port VARCHAR, protocol VARCHAR, instance_id VARCHAR,
     vpc_id VARCHAR, interface_id VARCHAR, resource VARCHAR, outcome VARCHAR, error_code VARCHAR,
     error_message VARCHAR, region VARCHAR, account VARCHAR, user_agent VARCHAR,
-    finding_type VARCHAR, severity VARCHAR, raw VARCHAR);
+    finding_type VARCHAR, severity VARCHAR, ct_event_version VARCHAR, ct_principal_id VARCHAR,
+    ct_account_id VARCHAR, ct_invoked_by VARCHAR, ct_user_name VARCHAR,
+    ct_mfa_authenticated VARCHAR, ct_creation_date VARCHAR, ct_issuer_type VARCHAR,
+    ct_issuer_principal_id VARCHAR, ct_issuer_account_id VARCHAR, ct_issuer_user_name VARCHAR,
+    ct_ec2_role_delivery VARCHAR, ct_source_identity VARCHAR, ct_event_time VARCHAR,
+    ct_request_id VARCHAR, ct_event_type VARCHAR, ct_api_version VARCHAR, ct_read_only VARCHAR,
+    ct_recipient_account_id VARCHAR, ct_shared_event_id VARCHAR, ct_vpc_endpoint_id VARCHAR,
+    ct_event_category VARCHAR, ct_tls_version VARCHAR, ct_cipher_suite VARCHAR,
+    ct_client_host VARCHAR, raw VARCHAR);
 CREATE TABLE IF NOT EXISTS findings (
     time TIMESTAMP, rule_id VARCHAR, rule_title VARCHAR, level VARCHAR, tags VARCHAR[],
     tactics VARCHAR[], techniques VARCHAR[], event_id VARCHAR, event_name VARCHAR,
@@ -72,11 +80,9 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string CloudTrailViewSql() {
-    // Every column is read from the stored raw record so the view has the shape of the Athena
-    // CloudTrail table; eventname/eventsource use the normalized columns (cheap filters).
-    auto s = [](const char* path) {
-        return std::string("json_extract_string(raw, '") + path + "')";
-    };
+    // Scalar columns come from stored columns (normalized or ct_* native fields), so filters and
+    // the useridentity struct cost no JSON parsing; JSON-valued columns are extracted from the
+    // raw record only when a query uses them.
     auto j = [](const char* path) {
         return std::string("NULLIF(CAST(json_extract(raw, '") + path + "') AS VARCHAR), 'null')";
     };
@@ -86,59 +92,38 @@ std::string CloudTrailViewSql() {
            "CAST(strptime(s, ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ', "
            "'%Y-%m-%dT%H:%M:%S']) AS TIMESTAMP);\n";
     sql += "CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT\n";
-    sql += "  " + s("$.eventVersion") + " AS eventversion,\n";
-    sql += "  {'type': " + s("$.userIdentity.type") + ", 'principalid': " +
-           s("$.userIdentity.principalId") + ", 'arn': " + s("$.userIdentity.arn") +
-           ", 'accountid': " + s("$.userIdentity.accountId") + ", 'invokedby': " +
-           s("$.userIdentity.invokedBy") + ", 'accesskeyid': " + s("$.userIdentity.accessKeyId") +
-           ", 'username': " + s("$.userIdentity.userName") +
-           ", 'sessioncontext': {'attributes': {'mfaauthenticated': " +
-           s("$.userIdentity.sessionContext.attributes.mfaAuthenticated") + ", 'creationdate': " +
-           s("$.userIdentity.sessionContext.attributes.creationDate") +
-           "}, 'sessionissuer': {'type': " + s("$.userIdentity.sessionContext.sessionIssuer.type") +
-           ", 'principalid': " + s("$.userIdentity.sessionContext.sessionIssuer.principalId") +
-           ", 'arn': " + s("$.userIdentity.sessionContext.sessionIssuer.arn") +
-           ", 'accountid': " + s("$.userIdentity.sessionContext.sessionIssuer.accountId") +
-           ", 'username': " + s("$.userIdentity.sessionContext.sessionIssuer.userName") +
-           "}, 'ec2roledelivery': " + s("$.userIdentity.sessionContext.ec2RoleDelivery") +
-           ", 'sourceidentity': " + s("$.userIdentity.sessionContext.sourceIdentity") +
-           ", 'webidfederationdata': " + j("$.userIdentity.sessionContext.webIdFederationData") +
-           "}, 'identityprovider': " + s("$.userIdentity.identityProvider") +
-           ", 'credentialid': " + s("$.userIdentity.credentialId") +
-           ", 'onbehalfof': " + j("$.userIdentity.onBehalfOf") + "} AS useridentity,\n";
-    sql += "  " + s("$.eventTime") + " AS eventtime,\n";
-    sql += "  service AS eventsource,\n  action AS eventname,\n";
-    sql += "  " + s("$.awsRegion") + " AS awsregion,\n";
-    sql += "  " + s("$.sourceIPAddress") + " AS sourceipaddress,\n";
-    sql += "  " + s("$.userAgent") + " AS useragent,\n";
-    sql += "  " + s("$.errorCode") + " AS errorcode,\n";
-    sql += "  " + s("$.errorMessage") + " AS errormessage,\n";
+    sql += "  ct_event_version AS eventversion,\n";
+    sql += "  {'type': actor_type, 'principalid': ct_principal_id, 'arn': actor_arn, "
+           "'accountid': ct_account_id, 'invokedby': ct_invoked_by, 'accesskeyid': access_key, "
+           "'username': ct_user_name, 'sessioncontext': {'attributes': {'mfaauthenticated': "
+           "ct_mfa_authenticated, 'creationdate': ct_creation_date}, 'sessionissuer': {'type': "
+           "ct_issuer_type, 'principalid': ct_issuer_principal_id, 'arn': session_issuer, "
+           "'accountid': ct_issuer_account_id, 'username': ct_issuer_user_name}, "
+           "'ec2roledelivery': ct_ec2_role_delivery, 'sourceidentity': ct_source_identity}} "
+           "AS useridentity,\n";
+    sql += "  ct_event_time AS eventtime,\n";
+    sql += "  service AS eventsource,\n  action AS eventname,\n  region AS awsregion,\n";
+    sql += "  src_ip AS sourceipaddress,\n  user_agent AS useragent,\n";
+    sql += "  error_code AS errorcode,\n  error_message AS errormessage,\n";
     sql += "  " + j("$.requestParameters") + " AS requestparameters,\n";
     sql += "  " + j("$.responseElements") + " AS responseelements,\n";
     sql += "  " + j("$.additionalEventData") + " AS additionaleventdata,\n";
-    sql += "  " + s("$.requestID") + " AS requestid,\n";
-    sql += "  " + s("$.eventID") + " AS eventid,\n";
+    sql += "  ct_request_id AS requestid,\n  event_id AS eventid,\n";
     sql += "  list_transform(json_extract(raw, '$.resources[*]'), lambda r: {'arn': "
            "json_extract_string(r, '$.ARN'), 'accountid': json_extract_string(r, '$.accountId'), "
            "'type': json_extract_string(r, '$.type')}) AS resources,\n";
-    sql += "  " + s("$.eventType") + " AS eventtype,\n";
-    sql += "  " + s("$.apiVersion") + " AS apiversion,\n";
-    sql += "  " + s("$.readOnly") + " AS readonly,\n";
-    sql += "  " + s("$.recipientAccountId") + " AS recipientaccountid,\n";
+    sql += "  ct_event_type AS eventtype,\n  ct_api_version AS apiversion,\n";
+    sql += "  ct_read_only AS readonly,\n  ct_recipient_account_id AS recipientaccountid,\n";
     sql += "  " + j("$.serviceEventDetails") + " AS serviceeventdetails,\n";
-    sql += "  " + s("$.sharedEventID") + " AS sharedeventid,\n";
-    sql += "  " + s("$.vpcEndpointId") + " AS vpcendpointid,\n";
-    sql += "  " + s("$.vpcEndpointAccountId") + " AS vpcendpointaccountid,\n";
-    sql += "  " + s("$.eventCategory") + " AS eventcategory,\n";
-    sql += "  {'reason': " + s("$.addendum.reason") + ", 'updatedfields': " +
-           s("$.addendum.updatedFields") + ", 'originalrequestid': " +
-           s("$.addendum.originalRequestID") + ", 'originaleventid': " +
-           s("$.addendum.originalEventID") + "} AS addendum,\n";
-    sql += "  " + s("$.sessionCredentialFromConsole") + " AS sessioncredentialfromconsole,\n";
+    sql += "  ct_shared_event_id AS sharedeventid,\n  ct_vpc_endpoint_id AS vpcendpointid,\n";
+    sql += "  json_extract_string(raw, '$.vpcEndpointAccountId') AS vpcendpointaccountid,\n";
+    sql += "  ct_event_category AS eventcategory,\n";
+    sql += "  " + j("$.addendum") + " AS addendum,\n";
+    sql += "  json_extract_string(raw, '$.sessionCredentialFromConsole') AS "
+           "sessioncredentialfromconsole,\n";
     sql += "  " + j("$.edgeDeviceDetails") + " AS edgedevicedetails,\n";
-    sql += "  {'tlsversion': " + s("$.tlsDetails.tlsVersion") + ", 'ciphersuite': " +
-           s("$.tlsDetails.cipherSuite") + ", 'clienthostheader': " +
-           s("$.tlsDetails.clientProvidedHostHeader") + "} AS tlsdetails,\n";
+    sql += "  {'tlsversion': ct_tls_version, 'ciphersuite': ct_cipher_suite, "
+           "'clienthostheader': ct_client_host} AS tlsdetails,\n";
     sql += "  region AS region,\n  event_time AS event_time,\n  file_sha256 AS file_sha256\n";
     sql += "FROM events WHERE source_type LIKE 'cloudtrail%';\n";
     return sql;
@@ -247,6 +232,10 @@ Status CaseStore::Initialize(bool created) {
         last_hash_ = last.value().Cell(0, 1);
     }
     if (read_only_) return Ok{};
+    // Views and macros follow this build (cheap; the tables are untouched).
+    if (!created) {
+        if (auto st = c.Exec(CloudTrailViewSql()); !st) return st.error();
+    }
     if (created) {
         auto e = RecordCustody("create", "{\"schema_version\":" + std::to_string(kSchemaVersion) +
                                              ",\"tool_version\":\"" CLOUDSIFT_VERSION "\"}");

@@ -1,9 +1,38 @@
 #include "store/writer.h"
 
 #include "common/sanitize.h"
+#include "common/strings.h"
+#include "event/field_path.h"
 #include "event/normalized.h"
 
 namespace cloudsift::store {
+namespace {
+
+// Native CloudTrail fields stored as ct_* columns (same order as the ct_* columns of `events`).
+const std::vector<FieldPath>& NativePaths() {
+    static const std::vector<FieldPath> paths = [] {
+        std::vector<FieldPath> v;
+        for (const char* p : {"eventVersion", "userIdentity.principalId", "userIdentity.accountId",
+                              "userIdentity.invokedBy", "userIdentity.userName",
+                              "userIdentity.sessionContext.attributes.mfaAuthenticated",
+                              "userIdentity.sessionContext.attributes.creationDate",
+                              "userIdentity.sessionContext.sessionIssuer.type",
+                              "userIdentity.sessionContext.sessionIssuer.principalId",
+                              "userIdentity.sessionContext.sessionIssuer.accountId",
+                              "userIdentity.sessionContext.sessionIssuer.userName",
+                              "userIdentity.sessionContext.ec2RoleDelivery",
+                              "userIdentity.sessionContext.sourceIdentity", "eventTime",
+                              "requestID", "eventType", "apiVersion", "readOnly",
+                              "recipientAccountId", "sharedEventID", "vpcEndpointId",
+                              "eventCategory", "tlsDetails.tlsVersion", "tlsDetails.cipherSuite",
+                              "tlsDetails.clientProvidedHostHeader"})
+            v.push_back(FieldPath::Parse(p));
+        return v;
+    }();
+    return paths;
+}
+
+} // namespace
 
 void EventBatch::Add(const Record& rec) {
     const Normalized& n = rec.norm;
@@ -51,6 +80,17 @@ void EventBatch::Add(const Record& rec) {
     put(n.user_agent);
     put(n.finding_type);
     put(n.severity);
+    bool cloudtrail = StartsWith(n.source_type, "cloudtrail");
+    std::string text;
+    for (const FieldPath& path : NativePaths()) {
+        uint32_t off = uint32_t(arena_.size());
+        if (cloudtrail)
+            rec.event.Find(path, [&](const Value& v) {
+                if (v.IsScalar() && v.type != ValueType::Null) arena_.append(v.Text(text));
+                return false;
+            });
+        spans_.push_back({off, uint32_t(arena_.size() - off)});
+    }
     {
         uint32_t off = uint32_t(arena_.size());
         rec.event.AppendJson(arena_);

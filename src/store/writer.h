@@ -18,8 +18,10 @@ namespace cloudsift::store {
 //! Owned copy of a run of records of one file (normalized columns and raw JSON) plus findings.
 class EventBatch {
 public:
-    //! Number of string columns kept per record.
-    static constexpr size_t kStrCols = 32;
+    //! CloudTrail native fields kept as columns (ct_*), in `events` table order.
+    static constexpr size_t kNativeCols = 25;
+    //! Number of string columns kept per record (normalized, native, raw).
+    static constexpr size_t kStrCols = 31 + kNativeCols + 1;
     //! Copies rec (its Normalized fields and Event::AppendJson) into the batch.
     void Add(const Record& rec);
     //! Records in the batch.

@@ -71,16 +71,20 @@ std::string DayDir(TimeMs t) {
     return iso.substr(0, 4) + "/" + iso.substr(5, 2) + "/" + iso.substr(8, 2);
 }
 
-std::string Sha256Hex(std::string_view data) {
-    unsigned char md[32];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+std::string Hex(const unsigned char* md, unsigned len) {
     std::string out;
     for (unsigned i = 0; i < len; ++i) {
         out += kHexLower[md[i] >> 4];
         out += kHexLower[md[i] & 15];
     }
     return out;
+}
+
+std::string Sha256Hex(std::string_view data) {
+    unsigned char md[32];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    return Hex(md, len);
 }
 
 class Simulation {
@@ -227,20 +231,13 @@ private:
         size_t next_scen = 0;
         // Scenario records are merged per stream in time order: before a background record at
         // t goes to stream s, earlier scenario records of s are written.
-        auto flush = [&](size_t s, TimeMs t) {
+        // Writes the pending scenario records up to time t: those of stream `only`, or of every
+        // stream when only == kAll.
+        constexpr size_t kAll = ~size_t(0);
+        auto flush_to = [&](size_t only, TimeMs t) {
             for (size_t i = next_scen; i < scen.size(); ++i) {
                 if (scen[i].second->time > t) break;
-                if (cursor_done[i] || scen[i].first != s) continue;
-                cursor_done[i] = 1;
-                Put(bufs[s], s, scen[i].second->text);
-                res.truths.push_back({s, LineOf(s, bufs[s]), scen[i].second});
-            }
-            while (next_scen < scen.size() && cursor_done[next_scen]) ++next_scen;
-        };
-        auto flush_all = [&](TimeMs t) {
-            for (size_t i = next_scen; i < scen.size(); ++i) {
-                if (scen[i].second->time > t) break;
-                if (cursor_done[i]) continue;
+                if (cursor_done[i] || (only != kAll && scen[i].first != only)) continue;
                 size_t s = scen[i].first;
                 cursor_done[i] = 1;
                 Put(bufs[s], s, scen[i].second->text);
@@ -248,6 +245,7 @@ private:
             }
             while (next_scen < scen.size() && cursor_done[next_scen]) ++next_scen;
         };
+        auto flush = [&](size_t s, TimeMs t) { flush_to(s, t); };
         std::string scratch, scratch2;
         {
             Rng rng(DeriveSeed(o_.seed, {LabelHash("ct"), win}));
@@ -297,7 +295,7 @@ private:
             flush(s, t);
             Put(bufs[s], s, scratch);
         });
-        flush_all(t0 + kWindow);
+        flush_to(kAll, t0 + kWindow);
         Finalize(win, t0, bufs, res);
         return res;
     }
@@ -472,11 +470,7 @@ private:
             unsigned char md[32];
             unsigned len = 0;
             EVP_DigestFinal_ex(pf.sha.get(), md, &len);
-            std::string hex;
-            for (unsigned i = 0; i < len; ++i) {
-                hex += kHexLower[md[i] >> 4];
-                hex += kHexLower[md[i] & 15];
-            }
+            std::string hex = Hex(md, len);
             manifest_files_.push_back(ManifestEntry(pf.rel, SourceName(streams_[s].source),
                                                     pf.lines, pf.malicious, pf.bytes, hex));
             ++summary_.files;

@@ -1,5 +1,8 @@
 // cloudsift hunt: decode logs, run the detection content, print findings and a run summary.
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <unordered_map>
 
 #include "cli/cli_util.h"
 #include "cli/command.h"
@@ -14,14 +17,61 @@ struct HuntArgs {
     HuntOptions hunt;
     std::string since, until, format = "table", output, min_level, color = "auto";
     std::vector<std::string> statuses;
-    bool quiet = false, verbose = false;
+    std::string ioc, suppress, incidents_out;
+    bool quiet = false, verbose = false, no_analytics = false, no_correlations = false;
+    bool no_incidents = false;
 };
+
+// Reads a whole file; throws CLI::ValidationError naming the option on failure.
+std::string ReadOptionFile(const std::string& path, const char* option) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CLI::ValidationError(option, "cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Incidents table, then each incident's findings under it, then ungrouped findings.
+void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_t width) {
+    std::unordered_map<std::string, const Finding*> by_id;
+    for (const auto& f : r.findings) by_id.emplace(f.finding_id, &f);
+    size_t multi = 0;
+    for (const auto& inc : r.incidents) multi += inc.finding_ids.size() > 1;
+    os << "INCIDENTS (" << r.incidents.size() << ", " << multi << " with several findings)\n";
+    os << "ID                SEV       SCORE  FIRST SEEN            FINDINGS  TITLE\n";
+    for (const auto& inc : r.incidents) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%-16s  %-8s  %5d  %-20s  %8zu  ", inc.incident_id.c_str(),
+                      inc.severity.c_str(), inc.score, FormatIsoTime(inc.first_seen).c_str(),
+                      inc.finding_ids.size());
+        os << line << TerminalSafe(inc.title) << "\n";
+    }
+    for (const auto& inc : r.incidents) {
+        os << "\n== " << inc.incident_id << " [" << inc.severity << " " << inc.score << "] "
+           << TerminalSafe(inc.title) << "\n   tactics: ";
+        for (size_t i = 0; i < inc.tactics.size(); ++i)
+            os << (i ? " → " : "") << TerminalSafe(inc.tactics[i]);
+        os << "\n   entities: ";
+        for (size_t i = 0; i < inc.entities.size() && i < 8; ++i)
+            os << (i ? ", " : "") << TerminalSafe(inc.entities[i]);
+        if (inc.entities.size() > 8) os << ", … (" << inc.entities.size() << ")";
+        os << "\n   why: ";
+        for (size_t i = 0; i < inc.reasons.size(); ++i)
+            os << (i ? "; " : "") << TerminalSafe(inc.reasons[i]);
+        os << "\n";
+        std::vector<Finding> fs;
+        for (const auto& id : inc.finding_ids)
+            if (auto it = by_id.find(id); it != by_id.end()) fs.push_back(*it->second);
+        WriteFindingsTable(os, fs, colour, width);
+    }
+}
 
 // Prints rule-loading problems; returns the number of rule errors.
 size_t PrintRuleReports(const std::vector<sigma::FileReport>& reports, bool quiet) {
     size_t errors = 0, unsupported = 0;
     for (const auto& r : reports)
         for (const auto& d : r.diagnostics) {
+            if (d.code == "correlation.unsupported") continue; // evaluated by the hunt
             if (d.kind == sigma::Diagnostic::Kind::Error) ++errors;
             else if (d.kind == sigma::Diagnostic::Kind::Unsupported) ++unsupported;
             else continue;
@@ -51,11 +101,54 @@ int RunHuntCommand(HuntArgs& a) {
     std::vector<sigma::FileReport> reports;
     auto rules = LoadRules(a.hunt, reports);
     size_t rule_errors = PrintRuleReports(reports, a.quiet);
+    a.hunt.analytics = !a.no_analytics;
+    a.hunt.correlations = !a.no_correlations;
+    a.hunt.incidents = !a.no_incidents;
+    if (a.hunt.analytics) {
+        std::vector<analytics::IocSet::Problem> problems;
+        std::string error;
+        a.hunt.intel = LoadIntel(a.ioc, problems, error);
+        if (!error.empty()) throw CLI::ValidationError("--ioc", error);
+        for (const auto& p : problems)
+            std::cerr << "ioc: " << TerminalSafe(a.ioc) << ":" << p.line << ": "
+                      << TerminalSafe(p.message) << "\n";
+        if (!a.quiet && !a.ioc.empty())
+            std::cerr << "ioc: " << a.hunt.intel->iocs.size() << " indicators loaded"
+                      << (problems.empty() ? "" : ", " + std::to_string(problems.size()) +
+                                                      " bad entries skipped")
+                      << "\n";
+    } else if (!a.ioc.empty()) {
+        throw CLI::ValidationError("--ioc", "needs the analytics (drop --no-analytics)");
+    }
+    if (!a.suppress.empty()) {
+        auto list = std::make_shared<analytics::SuppressionList>();
+        std::vector<analytics::SuppressionList::Problem> problems;
+        list->Parse(ReadOptionFile(a.suppress, "--suppress"), problems);
+        for (const auto& p : problems)
+            std::cerr << "suppress: " << TerminalSafe(a.suppress) << ":" << p.line << ": "
+                      << TerminalSafe(p.message) << "\n";
+        a.hunt.suppress = list;
+    }
     if (rules->size() == 0) {
         std::cerr << "cloudsift: no rules loaded\n";
         return kExitFatal;
     }
     HuntResult result = RunHunt(a.hunt, *rules);
+    for (const auto& d : result.correlation_diagnostics)
+        if (!a.quiet || d.kind == sigma::Diagnostic::Kind::Error)
+            std::cerr << "correlation " << sigma::DiagnosticKindName(d.kind) << ": "
+                      << TerminalSafe(d.file) << ":" << d.line << ": " << TerminalSafe(d.message)
+                      << "\n";
+    if (!a.incidents_out.empty()) {
+        OutputTarget inc_out(a.incidents_out);
+        std::string buf;
+        for (const auto& inc : result.incidents) {
+            buf.clear();
+            analytics::AppendIncidentJson(buf, inc);
+            buf += '\n';
+            inc_out.stream() << buf;
+        }
+    }
 
     OutputTarget out(a.output);
     std::ostream& os = out.stream();
@@ -63,13 +156,21 @@ int RunHuntCommand(HuntArgs& a) {
     switch (fmt) {
     case OutputFormat::Table:
         if (result.findings.empty()) os << "no findings\n";
+        else if (!result.incidents.empty()) WriteIncidentView(os, result, colour, out.width());
         else WriteFindingsTable(os, result.findings, colour, out.width());
         break;
     case OutputFormat::Jsonl: WriteFindingsJsonl(os, result.findings); break;
     case OutputFormat::Csv: WriteFindingsCsv(os, result.findings); break;
     case OutputFormat::Json: {
-        os << "{\"findings\":[";
         std::string buf;
+        os << "{\"incidents\":[";
+        for (size_t i = 0; i < result.incidents.size(); ++i) {
+            buf.clear();
+            if (i) buf += ",\n";
+            analytics::AppendIncidentJson(buf, result.incidents[i]);
+            os << buf;
+        }
+        os << "],\"findings\":[";
         for (size_t i = 0; i < result.findings.size(); ++i) {
             buf.clear();
             if (i) buf += ",\n";
@@ -82,6 +183,9 @@ int RunHuntCommand(HuntArgs& a) {
            << ",\"bad_records\":" << result.scan.bad_records
            << ",\"bytes_read\":" << result.scan.bytes_read
            << ",\"rules_loaded\":" << result.rules_loaded
+           << ",\"correlations\":" << result.correlations_active
+           << ",\"incidents\":" << result.incidents.size()
+           << ",\"suppressed\":" << result.suppressed
            << ",\"findings\":" << result.findings.size() << "}}\n";
         break;
     }
@@ -93,8 +197,12 @@ int RunHuntCommand(HuntArgs& a) {
         problems = PrintScanSummary(result.scan, a.verbose);
         std::cerr << "rules: " << result.rules_loaded << " loaded";
         if (rule_errors) std::cerr << ", " << rule_errors << " failed to load";
+        if (result.correlations_active)
+            std::cerr << ", " << result.correlations_active << " correlations";
         std::cerr << " · findings: " << result.findings.size() << " ("
-                  << LevelTotals(result.findings) << ")\n";
+                  << LevelTotals(result.findings) << ")";
+        if (result.suppressed) std::cerr << " · suppressed: " << result.suppressed;
+        std::cerr << " · incidents: " << result.incidents.size() << "\n";
     } else {
         problems = result.scan.bad_records > 0 || result.scan.files_skipped > 0 ||
                    !result.scan.input_errors.empty() || result.scan.files_with_errors > 0;
@@ -118,6 +226,14 @@ const Registration kHunt{
             ->capture_default_str();
         sub.add_option("-o,--output", a->output, "Write findings to FILE");
         sub.add_option("--color", a->color, "Colour: auto|always|never")->capture_default_str();
+        sub.add_option("--ioc", a->ioc,
+                       "Threat-intel indicators: CSV type,value[,description] or STIX 2.1 bundle");
+        sub.add_option("--suppress", a->suppress,
+                       "Suppression list (YAML or CSV: rule, principal, ip, user_agent, expires)");
+        sub.add_option("--incidents", a->incidents_out, "Write incidents as JSONL to FILE");
+        sub.add_flag("--no-analytics", a->no_analytics, "Skip the behavioural analytics");
+        sub.add_flag("--no-correlations", a->no_correlations, "Skip Sigma correlation rules");
+        sub.add_flag("--no-incidents", a->no_incidents, "Do not group findings into incidents");
         sub.add_flag("-q,--quiet", a->quiet, "No summary on stderr");
         sub.add_flag("-v,--verbose", a->verbose, "List every file with problems");
         return [a] { return RunHuntCommand(*a); };

@@ -5,7 +5,13 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <sstream>
+
+#include "analytics/correlation.h"
+#include "common/ip.h"
 
 namespace cloudsift {
 namespace fs = std::filesystem;
@@ -70,6 +76,38 @@ std::string BuiltinRulesDir() {
     return (fs::path(CLOUDSIFT_SOURCE_DIR) / "rules").string();
 }
 
+std::string BuiltinDataDir() {
+    if (const char* env = std::getenv("CLOUDSIFT_DATA_DIR"); env && *env) return env;
+    fs::path rules = BuiltinRulesDir();
+    if (fs::is_directory(rules.parent_path() / "data")) return (rules.parent_path() / "data").string();
+    return (fs::path(CLOUDSIFT_SOURCE_DIR) / "data").string();
+}
+
+std::shared_ptr<analytics::Intel> LoadIntel(const std::string& ioc_path,
+                                            std::vector<analytics::IocSet::Problem>& problems,
+                                            std::string& error) {
+    auto intel = std::make_shared<analytics::Intel>();
+    auto slurp = [](const fs::path& p, std::string& out) {
+        std::ifstream in(p, std::ios::binary);
+        if (!in) return false;
+        std::stringstream ss;
+        ss << in.rdbuf();
+        out = ss.str();
+        return true;
+    };
+    std::string text;
+    if (slurp(fs::path(BuiltinDataDir()) / "mining_pools.txt", text))
+        intel->LoadMiningDomains(text);
+    if (!ioc_path.empty()) {
+        if (!slurp(ioc_path, text)) {
+            error = "cannot read IOC file " + ioc_path;
+            return intel;
+        }
+        intel->iocs.Parse(text, problems);
+    }
+    return intel;
+}
+
 std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,
                                           std::vector<sigma::FileReport>& reports) {
     auto rules = std::make_unique<sigma::RuleSet>();
@@ -83,19 +121,54 @@ std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,
 
 namespace {
 
-// Matches each record of a worker thread and keeps its findings in a slot owned by RunHunt.
+// One worker thread's state: the matcher, the correlation capture and the analytics collector;
+// its findings go to a slot owned by RunHunt.
+struct ThreadSlot {
+    std::vector<Finding> findings;
+    analytics::CorrelationEngine::Collector correlation;
+    std::unique_ptr<analytics::BehaviorCollector> behavior;
+};
+
 class HuntConsumer final : public RecordConsumer {
 public:
-    HuntConsumer(const sigma::RuleSet& rules, std::vector<Finding>& out)
-        : matcher_(rules), out_(out) {}
+    HuntConsumer(const sigma::RuleSet& rules, const analytics::CorrelationEngine* corr,
+                 ThreadSlot& slot)
+        : rules_(rules), corr_(corr), scratch_(rules.NewScratch()), slot_(slot) {}
     void BeginFile(const FileInfo& info, std::string_view) override { file_ = &info; }
-    void OnRecord(const Record& rec) override { matcher_.Match(rec, *file_, out_); }
+    void OnRecord(const Record& rec) override {
+        rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
+            const sigma::Rule& rule = rules_.rule(i);
+            if (corr_ && corr_->Feeds(i)) corr_->Capture(i, rec, *file_, slot_.correlation);
+            if (!rule.correlation_only) slot_.findings.push_back(MakeFinding(rule, rec, *file_));
+        });
+        if (slot_.behavior) slot_.behavior->OnRecord(rec, *file_);
+    }
 
 private:
-    RecordMatcher matcher_;
-    std::vector<Finding>& out_;
+    const sigma::RuleSet& rules_;
+    const analytics::CorrelationEngine* corr_;
+    std::unique_ptr<sigma::RuleSet::Scratch> scratch_;
+    ThreadSlot& slot_;
     const FileInfo* file_ = nullptr;
 };
+
+// Links learned by the analytics for incident grouping: an instance and its home address.
+std::vector<std::pair<std::string, std::string>> InstanceLinks(
+    const std::vector<analytics::BehaviorCollector*>& cols) {
+    std::map<std::string, std::pair<TimeMs, std::string>> home;
+    for (const auto* c : cols)
+        for (const auto& r : c->rows) {
+            auto inst = analytics::InstanceSessionId(r.ev.actor);
+            if (inst.empty() || r.ev.source_ip.empty()) continue;
+            auto ip = ParseIp(r.ev.source_ip);
+            if (!ip || !IsPrivateIp(*ip)) continue;
+            auto [it, inserted] = home.try_emplace(std::string(inst), r.ev.time, r.ev.source_ip);
+            if (!inserted && r.ev.time < it->second.first) it->second = {r.ev.time, r.ev.source_ip};
+        }
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const auto& [inst, v] : home) links.emplace_back("instance:" + inst, "ip:" + v.second);
+    return links;
+}
 
 } // namespace
 
@@ -111,17 +184,52 @@ void SortFindings(std::vector<Finding>& findings) {
 HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     HuntResult result;
     result.rules_loaded = rules.size();
-    std::deque<std::vector<Finding>> slots;
+    std::unique_ptr<analytics::CorrelationEngine> corr;
+    if (options.correlations && !rules.correlations().empty()) {
+        corr = std::make_unique<analytics::CorrelationEngine>(rules);
+        result.correlations_active = corr->active();
+        result.correlation_diagnostics = corr->diagnostics();
+        if (corr->active() == 0) corr.reset();
+    }
+    std::shared_ptr<const analytics::Intel> intel = options.intel;
+    if (options.analytics && !intel) intel = std::make_shared<analytics::Intel>();
+    std::deque<ThreadSlot> slots;
     std::mutex mu;
     result.scan = Scan(options.scan, [&](unsigned) {
         std::lock_guard<std::mutex> lock(mu);
         slots.emplace_back();
-        return std::make_unique<HuntConsumer>(rules, slots.back());
+        if (options.analytics)
+            slots.back().behavior = std::make_unique<analytics::BehaviorCollector>(*intel);
+        return std::make_unique<HuntConsumer>(rules, corr.get(), slots.back());
     });
-    for (auto& slot : slots)
-        result.findings.insert(result.findings.end(), std::make_move_iterator(slot.begin()),
-                               std::make_move_iterator(slot.end()));
+    std::vector<const analytics::CorrelationEngine::Collector*> corr_rows;
+    std::vector<analytics::BehaviorCollector*> behavior;
+    for (auto& slot : slots) {
+        result.findings.insert(result.findings.end(), std::make_move_iterator(slot.findings.begin()),
+                               std::make_move_iterator(slot.findings.end()));
+        slot.findings.clear();
+        corr_rows.push_back(&slot.correlation);
+        if (slot.behavior) behavior.push_back(slot.behavior.get());
+    }
+    // Second phase: time-ordered correlation and behaviour over the collected rows.
+    if (corr)
+        for (auto& f : corr->Evaluate(corr_rows)) result.findings.push_back(std::move(f));
+    std::vector<std::pair<std::string, std::string>> links;
+    if (!behavior.empty()) {
+        links = InstanceLinks(behavior);
+        for (auto& f : analytics::RunBehavior(behavior, options.behavior))
+            result.findings.push_back(std::move(f));
+    }
+    if (options.suppress) {
+        TimeMs now = NowMs();
+        size_t before = result.findings.size();
+        std::erase_if(result.findings,
+                      [&](const Finding& f) { return options.suppress->Suppressed(f, now); });
+        result.suppressed = before - result.findings.size();
+    }
     SortFindings(result.findings);
+    if (options.incidents) result.incidents = analytics::BuildIncidents(result.findings,
+                                                                        options.incident, links);
     return result;
 }
 

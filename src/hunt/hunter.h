@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "analytics/behavior.h"
+#include "analytics/incident.h"
+#include "analytics/suppress.h"
 #include "formats/format.h"
 #include "hunt/finding.h"
 #include "io/scan.h"
@@ -35,6 +38,15 @@ struct HuntOptions {
     std::vector<std::string> rule_paths;   //!< --rules (files or directories); empty = built-in rules/
     sigma::LoadOptions load;
     std::vector<std::string> filter_paths; //!< Sigma filter documents
+    bool correlations = true;              //!< evaluate Sigma correlation rules
+    bool analytics = true;                 //!< run the behavioural analytics
+    bool incidents = true;                 //!< group findings into incidents
+    analytics::BehaviorOptions behavior;
+    analytics::IncidentOptions incident;
+    //! Reference data and indicators (mining pools, --ioc); built by LoadIntel().
+    std::shared_ptr<const analytics::Intel> intel;
+    //! Suppressions applied after matching (--suppress); may be null.
+    std::shared_ptr<analytics::SuppressionList> suppress;
 };
 
 //! Outcome of a hunt: findings sorted by time, then rule id, and what was read.
@@ -43,7 +55,20 @@ struct HuntResult {
     ScanSummary scan;
     std::vector<sigma::FileReport> rule_reports;
     size_t rules_loaded = 0;
+    size_t correlations_active = 0;
+    std::vector<sigma::Diagnostic> correlation_diagnostics; //!< disabled correlations and why
+    std::vector<analytics::Incident> incidents;             //!< highest score first
+    uint64_t suppressed = 0;                                //!< findings dropped by --suppress
 };
+
+//! Reference data for the analytics: data/mining_pools.txt from the data directory (next to the
+//! rules) plus the indicators of ioc_path ("" = none). Problems name the IOC file lines.
+std::shared_ptr<analytics::Intel> LoadIntel(const std::string& ioc_path,
+                                            std::vector<analytics::IocSet::Problem>& problems,
+                                            std::string& error);
+
+//! Directory of the built-in reference data (data/ in the source tree or next to the binary).
+std::string BuiltinDataDir();
 
 //! Loads the rules named by options (reports diagnostics in rule_reports) and compiles them.
 std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,

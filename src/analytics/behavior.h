@@ -1,0 +1,104 @@
+// Behavioural analytics: detectors that need state across records (instance credentials used
+// elsewhere, crypto-mining, first-seen behaviour, discovery bursts, console anomalies, logging
+// blind windows, S3 mass operations, bulk secret reads, threat-intel matches).
+//
+// Two phases. During the parallel scan each thread's BehaviorCollector keeps (a) findings that
+// need one record only (mining-pool DNS, mining-port flows, attack-tool user agents, IOC hits),
+// (b) a compact ActivityRow for the CloudTrail events the stateful detectors read, (c) first-seen
+// aggregates (principal×API, account×region, principal×user-agent family → earliest event).
+// After the scan RunBehavior() merges the threads, sorts rows by time and runs the detectors.
+// Sizes and every parameter are documented in docs/analytics.md.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "analytics/ioc.h"
+#include "formats/format.h"
+#include "hunt/finding.h"
+
+namespace cloudsift::analytics {
+
+//! Tunable parameters of the detectors.
+struct BehaviorOptions {
+    int64_t learning_ms = 0;          //!< first-seen learning window; 0 = 25% of the data span
+    int64_t burst_window_ms = 10 * 60 * 1000;
+    size_t discovery_distinct = 8;    //!< distinct List/Describe/Get APIs in the window
+    size_t denied_min = 3;            //!< AccessDenied count in the window …
+    double denied_ratio = 0.25;       //!< … and their share of the principal's calls
+    size_t s3_mass_objects = 20;      //!< distinct objects read/copied/deleted in the window
+    size_t secrets_distinct = 5;      //!< distinct secrets/parameters read in the window
+    size_t console_failures = 3;      //!< failed console logins before a success (1 h)
+    size_t gpu_burst = 2;             //!< GPU/large RunInstances calls in the window
+};
+
+//! Reference data: mining pools, mining ports, attack-tool markers, indicators.
+struct Intel {
+    std::unordered_set<std::string> mining_domains; //!< lower-case registrable suffixes
+    std::unordered_set<uint32_t> mining_ports = {3333, 4444, 5555, 7777, 14444, 45700};
+    std::vector<std::string> attack_agents = {"kali", "pacu", "stratus", "cloudfox", "parrot",
+                                              "scoutsuite", "prowler-attack", "weirdaal",
+                                              "cloudgoat", "trufflehog", "endgame", "pmapper"};
+    IocSet iocs;
+    //! Whether name (or a parent domain) is a known mining pool.
+    bool IsMiningDomain(std::string_view name) const;
+    //! Loads one domain per line ('#' comments); returns the number loaded.
+    size_t LoadMiningDomains(std::string_view text);
+};
+
+//! A compact copy of a CloudTrail event for the time-ordered detectors (≈ 600 bytes + strings).
+struct ActivityRow {
+    Finding ev;               //!< evidence (the finding fields a detection would carry)
+    std::string actor_type;   //!< IAMUser, AssumedRole, Root …
+    std::string error_code;
+    std::string mfa;          //!< "true" / "false" / ""
+    std::string resource;     //!< bucket/key, secret id, instance type (RunInstances)
+    std::string outcome;      //!< success / failure
+};
+
+//! Earliest event of a first-seen key.
+struct FirstSeen {
+    TimeMs first = 0;
+    uint64_t count = 0;
+    Finding ev;
+};
+
+//! Per-thread collector (one per scan worker).
+class BehaviorCollector {
+public:
+    //! intel must outlive the collector.
+    explicit BehaviorCollector(const Intel& intel) : intel_(intel) {}
+    //! Inspects one record; single-record findings go to findings().
+    void OnRecord(const Record& rec, const FileInfo& file);
+
+    std::vector<ActivityRow> rows;
+    std::unordered_map<std::string, FirstSeen> first_seen; //!< "api|p|a", "region|acct|r" …
+    std::vector<Finding> findings;
+
+private:
+    void Touch(std::string key, const Record& rec, const FileInfo& file);
+    const Intel& intel_;
+};
+
+//! Builds the evidence part of a finding for rec (no rule fields).
+Finding EvidenceOf(const Record& rec, const FileInfo& file);
+
+//! Turns evidence into an analytic finding of the given GuardDuty-style type.
+Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::string_view title,
+                        std::string_view level, std::string_view tactic,
+                        std::string_view technique);
+
+//! Merges the collectors and runs the time-ordered detectors; returns every analytic finding.
+std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collectors,
+                                 const BehaviorOptions& options);
+
+//! The family of a user agent ("aws-cli", "Boto3", "console", "Mozilla" …).
+std::string UserAgentFamily(std::string_view ua);
+
+//! Instance id ("i-0abc…") when the actor is an EC2 role session named after its instance.
+std::string_view InstanceSessionId(std::string_view actor);
+
+} // namespace cloudsift::analytics

@@ -29,33 +29,43 @@ bool IsGpuOrLarge(std::string_view type) {
     std::string t = ToLower(type);
     for (const char* p : {"p2.", "p3.", "p4d.", "p4de.", "p5.", "g3.", "g4dn.", "g4ad.", "g5.",
                           "g5g.", "g6.", "trn1.", "inf1.", "inf2.", "dl1."})
-        if (StartsWith(t, p)) return true;
-    for (const char* s : {".24xlarge", ".32xlarge", ".48xlarge", ".metal", ".16xlarge",
-                          ".12xlarge"})
-        if (EndsWith(t, s)) return true;
+        if (StartsWith(t, p))
+            return true;
+    for (const char* s :
+         {".24xlarge", ".32xlarge", ".48xlarge", ".metal", ".16xlarge", ".12xlarge"})
+        if (EndsWith(t, s))
+            return true;
     return false;
 }
 
 // Which CloudTrail events the stateful detectors read.
 bool Interesting(std::string_view action, std::string_view actor, std::string_view error) {
-    static const std::set<std::string_view> kNames = {
-        "ConsoleLogin",          "DeactivateMFADevice",        "DeleteVirtualMFADevice",
-        "StopLogging",           "DeleteTrail",                "StartLogging",
-        "CreateTrail",           "UpdateTrail",                "PutEventSelectors",
-        "GetObject",             "CopyObject",                 "DeleteObject",
-        "DeleteObjects",         "PutObject",                  "GetSecretValue",
-        "GetParameter",          "GetParameters",              "GetParametersByPath",
-        "RunInstances",          "DeleteFlowLogs",             "DeleteResolverQueryLogConfig",
-        "DeleteDetector",        "StopConfigurationRecorder",  "DeleteDeliveryChannel"};
+    static const std::set<std::string_view> kNames = {"ConsoleLogin",
+                                                      "DeactivateMFADevice",
+                                                      "DeleteVirtualMFADevice",
+                                                      "StopLogging",
+                                                      "DeleteTrail",
+                                                      "StartLogging",
+                                                      "CreateTrail",
+                                                      "UpdateTrail",
+                                                      "PutEventSelectors",
+                                                      "GetObject",
+                                                      "CopyObject",
+                                                      "DeleteObject",
+                                                      "DeleteObjects",
+                                                      "PutObject",
+                                                      "GetSecretValue",
+                                                      "GetParameter",
+                                                      "GetParameters",
+                                                      "GetParametersByPath",
+                                                      "RunInstances",
+                                                      "DeleteFlowLogs",
+                                                      "DeleteResolverQueryLogConfig",
+                                                      "DeleteDetector",
+                                                      "StopConfigurationRecorder",
+                                                      "DeleteDeliveryChannel"};
     return kNames.count(action) || IsReadApi(action) || IsDenied(error) ||
            !InstanceSessionId(actor).empty();
-}
-
-std::string HexId(std::string_view key) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
-    return buf;
 }
 
 bool IsAwsInternal(std::string_view ip) {
@@ -65,13 +75,22 @@ bool IsAwsInternal(std::string_view ip) {
 
 } // namespace
 
+std::string StableId(std::string_view key) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx",
+                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
+    return buf;
+}
+
 bool Intel::IsMiningDomain(std::string_view name) const {
     std::string d = NormalizeDomain(name);
     std::string_view v = d;
     while (!v.empty()) {
-        if (mining_domains.count(std::string(v))) return true;
+        if (mining_domains.count(std::string(v)))
+            return true;
         auto dot = v.find('.');
-        if (dot == std::string_view::npos) break;
+        if (dot == std::string_view::npos)
+            break;
         v.remove_prefix(dot + 1);
     }
     return false;
@@ -81,7 +100,8 @@ size_t Intel::LoadMiningDomains(std::string_view text) {
     size_t n = 0;
     for (std::string_view line : Split(text, '\n')) {
         std::string_view s = Trim(line);
-        if (s.empty() || s.front() == '#') continue;
+        if (s.empty() || s.front() == '#')
+            continue;
         mining_domains.insert(NormalizeDomain(s));
         ++n;
     }
@@ -93,14 +113,17 @@ std::string_view InstanceSessionId(std::string_view actor) {
     if (slash == std::string_view::npos || actor.find(":assumed-role/") == std::string_view::npos)
         return {};
     std::string_view s = actor.substr(slash + 1);
-    if (s.size() < 10 || !StartsWith(s, "i-")) return {};
+    if (s.size() < 10 || !StartsWith(s, "i-"))
+        return {};
     for (char c : s.substr(2))
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return {};
     return s;
 }
 
 std::string UserAgentFamily(std::string_view ua) {
-    if (ua.empty()) return "";
+    if (ua.empty())
+        return "";
     if (ua.find(".amazonaws.com") != std::string_view::npos || ua == "AWS Internal")
         return std::string(ua.substr(0, 40));
     size_t end = ua.find_first_of("/ ;(");
@@ -123,8 +146,8 @@ Finding EvidenceOf(const Record& rec, const FileInfo& file) {
     f.region = std::string(n.region);
     f.file = file.path;
     f.line_or_index = rec.line ? rec.line : rec.index;
-    f.finding_id = HexId(f.file + '\0' + std::to_string(rec.line) + ':' +
-                         std::to_string(rec.index) + '\0' + f.event_id);
+    f.finding_id = StableId(f.file + '\0' + std::to_string(rec.line) + ':' +
+                            std::to_string(rec.index) + '\0' + f.event_id);
     return f;
 }
 
@@ -144,7 +167,7 @@ Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::str
         f.techniques = {std::string(technique)};
         f.tags.push_back("attack." + ToLower(technique));
     }
-    f.finding_id = HexId(f.rule_id + '\0' + evidence.finding_id);
+    f.finding_id = StableId(f.rule_id + '\0' + evidence.finding_id);
     return f;
 }
 
@@ -164,15 +187,20 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     if (!intel_.iocs.empty()) {
         const IocSet::Indicator* hit = nullptr;
         std::string_view what;
-        if ((hit = intel_.iocs.MatchIp(n.src_ip))) what = n.src_ip;
-        else if ((hit = intel_.iocs.MatchIp(n.dst_ip))) what = n.dst_ip;
-        else if ((hit = intel_.iocs.MatchAccessKey(n.access_key))) what = n.access_key;
+        if ((hit = intel_.iocs.MatchIp(n.src_ip)))
+            what = n.src_ip;
+        else if ((hit = intel_.iocs.MatchIp(n.dst_ip)))
+            what = n.dst_ip;
+        else if ((hit = intel_.iocs.MatchAccessKey(n.access_key)))
+            what = n.access_key;
         else if (n.cls == EventClass::DnsActivity && (hit = intel_.iocs.MatchDomain(n.resource)))
             what = n.resource;
-        else if ((hit = intel_.iocs.MatchUserAgent(n.user_agent))) what = "user agent";
+        else if ((hit = intel_.iocs.MatchUserAgent(n.user_agent)))
+            what = "user agent";
         if (hit) {
             std::string title = "Threat-intel indicator matched: " + hit->value;
-            if (!hit->description.empty()) title += " (" + hit->description + ")";
+            if (!hit->description.empty())
+                title += " (" + hit->description + ")";
             findings.push_back(AnalyticFinding(EvidenceOf(rec, file),
                                                "UnauthorizedAccess:Runtime/ThreatIntelIndicator",
                                                title, "high", "command-and-control", ""));
@@ -181,31 +209,36 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     switch (n.cls) {
     case EventClass::DnsActivity:
         if (!n.resource.empty() && intel_.IsMiningDomain(n.resource))
-            findings.push_back(AnalyticFinding(EvidenceOf(rec, file),
-                                               "CryptoCurrency:EC2/BitcoinTool.B!DNS",
-                                               "DNS query for a cryptocurrency mining pool",
-                                               "high", "impact", "T1496"));
+            findings.push_back(AnalyticFinding(
+                EvidenceOf(rec, file), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+                "DNS query for a cryptocurrency mining pool", "high", "impact", "T1496"));
         return;
     case EventClass::NetworkActivity: {
-        if (n.dst_port.empty() || StartsWith(n.action, "REJECT")) return;
+        if (n.dst_port.empty() || StartsWith(n.action, "REJECT"))
+            return;
         uint32_t port = 0;
         for (char c : n.dst_port) {
-            if (c < '0' || c > '9' || port > 65535) return;
+            if (c < '0' || c > '9' || port > 65535)
+                return;
             port = port * 10 + uint32_t(c - '0');
         }
-        if (!intel_.mining_ports.count(port)) return;
+        if (!intel_.mining_ports.count(port))
+            return;
         auto ip = ParseIp(n.dst_ip);
-        if (!ip || IsPrivateIp(*ip)) return;
-        findings.push_back(AnalyticFinding(EvidenceOf(rec, file),
-                                           "CryptoCurrency:EC2/BitcoinTool.B",
-                                           "Outbound connection on a cryptocurrency mining port",
-                                           "high", "impact", "T1496"));
+        if (!ip || IsPrivateIp(*ip))
+            return;
+        findings.push_back(AnalyticFinding(
+            EvidenceOf(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
+            "Outbound connection on a cryptocurrency mining port", "high", "impact", "T1496"));
         return;
     }
-    case EventClass::ApiActivity: break;
-    default: return;
+    case EventClass::ApiActivity:
+        break;
+    default:
+        return;
     }
-    if (n.source_type.find("cloudtrail") == std::string_view::npos) return;
+    if (n.source_type.find("cloudtrail") == std::string_view::npos)
+        return;
     std::string principal(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
     const bool service_actor = n.actor_type == "AWSService" || n.actor_type == "AWSAccount";
     // Attack-tool user agents: one finding per (principal, tool) — the first event.
@@ -224,7 +257,8 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     }
     if (!n.account.empty() && !n.region.empty() && n.outcome != "failure")
         Touch("region\x1f" + std::string(n.account) + "\x1f" + std::string(n.region), rec, file);
-    if (!Interesting(n.action, n.actor_arn, n.error_code)) return;
+    if (!Interesting(n.action, n.actor_arn, n.error_code))
+        return;
     ActivityRow row;
     row.ev = EvidenceOf(rec, file);
     row.actor_type = std::string(n.actor_type);
@@ -238,20 +272,24 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
             FieldPath::Parse("requestParameters.instancesSet.items.instanceType");
         std::string buf;
         auto grab = [&](const Value& v) {
-            if (v.IsScalar()) row.resource = std::string(v.Text(buf));
+            if (v.IsScalar())
+                row.resource = std::string(v.Text(buf));
             return false;
         };
-        if (!rec.event.Find(kType, grab)) rec.event.Find(kItems, grab);
+        if (!rec.event.Find(kType, grab))
+            rec.event.Find(kItems, grab);
     } else if (n.action == "ConsoleLogin") {
         static const FieldPath kResp = FieldPath::Parse("responseElements.ConsoleLogin");
         static const FieldPath kMfa = FieldPath::Parse("additionalEventData.MFAUsed");
         std::string buf;
         rec.event.Find(kResp, [&](const Value& v) {
-            if (v.IsScalar()) row.outcome = ToLower(v.Text(buf));
+            if (v.IsScalar())
+                row.outcome = ToLower(v.Text(buf));
             return false;
         });
         rec.event.Find(kMfa, [&](const Value& v) {
-            if (v.IsScalar()) row.mfa = ToLower(v.Text(buf)) == "yes" ? "true" : "false";
+            if (v.IsScalar())
+                row.mfa = ToLower(v.Text(buf)) == "yes" ? "true" : "false";
             return false;
         });
     }
@@ -266,7 +304,8 @@ struct Window {
     TimeMs fired_until = 0; // no new finding for this key before this time (one per window)
     void Push(const ActivityRow* r, int64_t span) {
         rows.push_back(r);
-        while (r->ev.time - rows.front()->ev.time > span) rows.pop_front();
+        while (r->ev.time - rows.front()->ev.time > span)
+            rows.pop_front();
     }
 };
 
@@ -283,9 +322,11 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     std::unordered_map<std::string, FirstSeen> seen;
     TimeMs tmin = INT64_MAX, tmax = INT64_MIN;
     for (BehaviorCollector* c : collectors) {
-        for (auto& f : c->findings) out.push_back(std::move(f));
+        for (auto& f : c->findings)
+            out.push_back(std::move(f));
         c->findings.clear();
-        for (const auto& r : c->rows) rows.push_back(&r);
+        for (const auto& r : c->rows)
+            rows.push_back(&r);
         for (auto& [k, v] : c->first_seen) {
             auto [it, inserted] = seen.try_emplace(k, v);
             if (!inserted) {
@@ -302,8 +343,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         }
     }
     std::stable_sort(rows.begin(), rows.end(), [](const ActivityRow* a, const ActivityRow* b) {
-        if (a->ev.time != b->ev.time) return a->ev.time < b->ev.time;
-        if (a->ev.file != b->ev.file) return a->ev.file < b->ev.file;
+        if (a->ev.time != b->ev.time)
+            return a->ev.time < b->ev.time;
+        if (a->ev.file != b->ev.file)
+            return a->ev.file < b->ev.file;
         return a->ev.line_or_index < b->ev.line_or_index;
     });
     for (const ActivityRow* r : rows) {
@@ -317,7 +360,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         learn = std::min<int64_t>(learn, 7 * 24 * kHour);
         const TimeMs learned = tmin + learn;
         std::vector<std::pair<std::string, const FirstSeen*>> keys;
-        for (const auto& [k, v] : seen) keys.emplace_back(k, &v);
+        for (const auto& [k, v] : seen)
+            keys.emplace_back(k, &v);
         std::sort(keys.begin(), keys.end());
         auto principal_known = [&](const std::string& p) {
             auto it = seen.find("principal\x1f" + p);
@@ -326,17 +370,19 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         for (const auto& [k, v] : keys) {
             auto parts = Split(k, '\x1f');
             if (parts[0] == "tool") {
-                out.push_back(AnalyticFinding(
-                    v->ev, "Discovery:IAMUser/AttackToolUserAgent",
-                    "API calls from an attack tool (" + std::string(parts[2]) + ")", "high",
-                    "discovery", "T1580"));
+                out.push_back(
+                    AnalyticFinding(v->ev, "Discovery:IAMUser/AttackToolUserAgent",
+                                    "API calls from an attack tool (" + std::string(parts[2]) + ")",
+                                    "high", "discovery", "T1580"));
                 continue;
             }
-            if (v->first <= learned) continue;
+            if (v->first <= learned)
+                continue;
             if (parts[0] == "region") {
                 out.push_back(AnalyticFinding(v->ev, "Discovery:IAMUser/FirstSeenRegion",
                                               "First activity in a region the account never "
-                                              "used: " + std::string(parts[2]),
+                                              "used: " +
+                                                  std::string(parts[2]),
                                               "medium", "defense-evasion", "T1535"));
             } else if (parts[0] == "api" && principal_known(std::string(parts[1])) &&
                        !IsReadApi(parts[2])) {
@@ -359,7 +405,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     std::unordered_map<std::string, TimeMs> fired;              // dedupe key → window end
     auto once = [&](const std::string& key, TimeMs t, int64_t span) {
         auto it = fired.find(key);
-        if (it != fired.end() && t < it->second) return false;
+        if (it != fired.end() && t < it->second)
+            return false;
         fired[key] = t + span;
         return true;
     };
@@ -376,7 +423,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         const std::string& a = ev.event_name;
         const bool ok = r->error_code.empty();
         // Instance credentials used away from their instance.
-        if (auto inst = InstanceSessionId(ev.actor); !inst.empty() && !IsAwsInternal(ev.source_ip)) {
+        if (auto inst = InstanceSessionId(ev.actor);
+            !inst.empty() && !IsAwsInternal(ev.source_ip)) {
             auto [it, first] = instance_home.try_emplace(ev.actor, ev.source_ip);
             if (!first && it->second != ev.source_ip) {
                 auto ip = ParseIp(ev.source_ip);
@@ -384,8 +432,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                 if (ip && home) {
                     bool outside = !IsPrivateIp(*ip);
                     std::string type =
-                        outside ? "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"
-                                : "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS";
+                        outside
+                            ? "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"
+                            : "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS";
                     if (once(type + ev.actor + ev.source_ip, ev.time, 24 * kHour))
                         out.push_back(AnalyticFinding(
                             ev, type,
@@ -403,8 +452,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             std::set<std::string_view> distinct;
             size_t denied = 0;
             for (const ActivityRow* x : w.rows) {
-                if (IsReadApi(x->ev.event_name)) distinct.insert(x->ev.event_name);
-                if (IsDenied(x->error_code)) ++denied;
+                if (IsReadApi(x->ev.event_name))
+                    distinct.insert(x->ev.event_name);
+                if (IsDenied(x->error_code))
+                    ++denied;
             }
             if (distinct.size() >= opt.discovery_distinct && once("disc" + who, ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Discovery:IAMUser/AnomalousBehavior",
@@ -423,22 +474,23 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         if (a == "ConsoleLogin") {
             std::string user = ev.actor;
             auto& fails = console_fail[user];
-            while (!fails.empty() && ev.time - fails.front() > kHour) fails.pop_front();
+            while (!fails.empty() && ev.time - fails.front() > kHour)
+                fails.pop_front();
             bool success = r->outcome == "success";
-            if (!success) fails.push_back(ev.time);
+            if (!success)
+                fails.push_back(ev.time);
             else {
                 if (fails.size() >= opt.console_failures)
-                    out.push_back(AnalyticFinding(
-                        ev, "CredentialAccess:IAMUser/ConsoleBruteForceSuccess",
-                        "Console login succeeded after " + std::to_string(fails.size()) +
-                            " failures",
-                        "high", "credential-access", "T1110"));
+                    out.push_back(
+                        AnalyticFinding(ev, "CredentialAccess:IAMUser/ConsoleBruteForceSuccess",
+                                        "Console login succeeded after " +
+                                            std::to_string(fails.size()) + " failures",
+                                        "high", "credential-access", "T1110"));
                 fails.clear();
                 if (r->actor_type == "Root")
                     out.push_back(AnalyticFinding(
                         ev, "Policy:IAMUser/RootCredentialUsage",
-                        r->mfa == "false" ? "Root console login without MFA"
-                                          : "Root console login",
+                        r->mfa == "false" ? "Root console login without MFA" : "Root console login",
                         r->mfa == "false" ? "high" : "medium", "initial-access", "T1078.004"));
             }
         }
@@ -455,28 +507,33 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                 int64_t gap = ev.time - it->second.start->ev.time;
                 out.push_back(AnalyticFinding(
                     it->second.start->ev, "Stealth:IAMUser/CloudTrailLoggingDisabled",
-                    "CloudTrail blind window of " + std::to_string(gap / 60000) + " min",
-                    "high", "defense-evasion", "T1562.008"));
+                    "CloudTrail blind window of " + std::to_string(gap / 60000) + " min", "high",
+                    "defense-evasion", "T1562.008"));
                 blind.erase(it);
             }
         }
         // S3 mass reads / copies / deletions.
         if ((a == "GetObject" || a == "CopyObject" || a == "DeleteObject" ||
-             a == "DeleteObjects") && !r->resource.empty()) {
+             a == "DeleteObjects") &&
+            !r->resource.empty()) {
             std::string op = a == "GetObject" ? "read" : a == "CopyObject" ? "copy" : "delete";
             Window& w = s3[who + "|" + op];
             w.Push(r, W);
             std::set<std::string_view> objs;
-            for (const ActivityRow* x : w.rows) objs.insert(x->resource);
+            for (const ActivityRow* x : w.rows)
+                objs.insert(x->resource);
             if (objs.size() >= opt.s3_mass_objects && once("s3" + who + op, ev.time, W)) {
                 bool del = op == "delete";
                 out.push_back(AnalyticFinding(
-                    ev, del ? "Impact:S3/ObjectDeletion.Unusual"
-                            : op == "copy" ? "Impact:S3/ObjectCopy.Unusual"
-                                           : "Exfiltration:S3/ObjectRead.Unusual",
-                    "Mass S3 " + op + " of " + std::to_string(objs.size()) + " objects",
-                    "high", del || op == "copy" ? "impact" : "exfiltration",
-                    del ? "T1485" : op == "copy" ? "T1486" : "T1530"));
+                    ev,
+                    del            ? "Impact:S3/ObjectDeletion.Unusual"
+                    : op == "copy" ? "Impact:S3/ObjectCopy.Unusual"
+                                   : "Exfiltration:S3/ObjectRead.Unusual",
+                    "Mass S3 " + op + " of " + std::to_string(objs.size()) + " objects", "high",
+                    del || op == "copy" ? "impact" : "exfiltration",
+                    del            ? "T1485"
+                    : op == "copy" ? "T1486"
+                                   : "T1530"));
             }
         }
         // Bulk secret reads.
@@ -499,10 +556,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             Window& w = gpu[who];
             w.Push(r, kHour);
             if (w.rows.size() >= opt.gpu_burst && once("gpu" + who, ev.time, kHour))
-                out.push_back(AnalyticFinding(ev, "CryptoCurrency:IAMUser/GpuInstanceBurst",
-                                              "Burst of GPU/large instance launches (" +
-                                                  r->resource + ")",
-                                              "high", "impact", "T1496"));
+                out.push_back(
+                    AnalyticFinding(ev, "CryptoCurrency:IAMUser/GpuInstanceBurst",
+                                    "Burst of GPU/large instance launches (" + r->resource + ")",
+                                    "high", "impact", "T1496"));
         }
     }
     for (const auto& [scope, b] : blind)

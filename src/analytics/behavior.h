@@ -24,24 +24,24 @@ namespace cloudsift::analytics {
 
 //! Tunable parameters of the detectors.
 struct BehaviorOptions {
-    int64_t learning_ms = 0;          //!< first-seen learning window; 0 = 25% of the data span
+    int64_t learning_ms = 0; //!< first-seen learning window; 0 = 25% of the data span
     int64_t burst_window_ms = 10 * 60 * 1000;
-    size_t discovery_distinct = 8;    //!< distinct List/Describe/Get APIs in the window
-    size_t denied_min = 3;            //!< AccessDenied count in the window …
-    double denied_ratio = 0.25;       //!< … and their share of the principal's calls
-    size_t s3_mass_objects = 20;      //!< distinct objects read/copied/deleted in the window
-    size_t secrets_distinct = 5;      //!< distinct secrets/parameters read in the window
-    size_t console_failures = 3;      //!< failed console logins before a success (1 h)
-    size_t gpu_burst = 2;             //!< GPU/large RunInstances calls in the window
+    size_t discovery_distinct = 8; //!< distinct List/Describe/Get APIs in the window
+    size_t denied_min = 3;         //!< AccessDenied count in the window …
+    double denied_ratio = 0.25;    //!< … and their share of the principal's calls
+    size_t s3_mass_objects = 20;   //!< distinct objects read/copied/deleted in the window
+    size_t secrets_distinct = 5;   //!< distinct secrets/parameters read in the window
+    size_t console_failures = 3;   //!< failed console logins before a success (1 h)
+    size_t gpu_burst = 2;          //!< GPU/large RunInstances calls in the window
 };
 
 //! Reference data: mining pools, mining ports, attack-tool markers, indicators.
 struct Intel {
     std::unordered_set<std::string> mining_domains; //!< lower-case registrable suffixes
     std::unordered_set<uint32_t> mining_ports = {3333, 4444, 5555, 7777, 14444, 45700};
-    std::vector<std::string> attack_agents = {"kali", "pacu", "stratus", "cloudfox", "parrot",
-                                              "scoutsuite", "prowler-attack", "weirdaal",
-                                              "cloudgoat", "trufflehog", "endgame", "pmapper"};
+    std::vector<std::string> attack_agents = {
+        "kali",           "pacu",     "stratus",   "cloudfox",   "parrot",  "scoutsuite",
+        "prowler-attack", "weirdaal", "cloudgoat", "trufflehog", "endgame", "pmapper"};
     IocSet iocs;
     //! Whether name (or a parent domain) is a known mining pool.
     bool IsMiningDomain(std::string_view name) const;
@@ -51,12 +51,12 @@ struct Intel {
 
 //! A compact copy of a CloudTrail event for the time-ordered detectors (≈ 600 bytes + strings).
 struct ActivityRow {
-    Finding ev;               //!< evidence (the finding fields a detection would carry)
-    std::string actor_type;   //!< IAMUser, AssumedRole, Root …
+    Finding ev;             //!< evidence (the finding fields a detection would carry)
+    std::string actor_type; //!< IAMUser, AssumedRole, Root …
     std::string error_code;
-    std::string mfa;          //!< "true" / "false" / ""
-    std::string resource;     //!< bucket/key, secret id, instance type (RunInstances)
-    std::string outcome;      //!< success / failure
+    std::string mfa;      //!< "true" / "false" / ""
+    std::string resource; //!< bucket/key, secret id, instance type (RunInstances)
+    std::string outcome;  //!< success / failure
 };
 
 //! Earliest event of a first-seen key.
@@ -82,6 +82,9 @@ private:
     void Touch(std::string key, const Record& rec, const FileInfo& file);
     const Intel& intel_;
 };
+
+//! 16 hex digits of a 64-bit hash of key (finding and incident ids).
+std::string StableId(std::string_view key);
 
 //! Builds the evidence part of a finding for rec (no rule fields).
 Finding EvidenceOf(const Record& rec, const FileInfo& file);

@@ -1,7 +1,5 @@
 #include "analytics/correlation.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -11,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "analytics/behavior.h"
 #include "hunt/hunter.h"
 
 namespace cloudsift::analytics {
@@ -28,15 +27,9 @@ struct Occurrence {
 
 bool HasUpperBound(const Correlation& c) {
     for (const auto& [op, v] : c.condition)
-        if (op == "lt" || op == "lte" || op == "eq" || op == "neq") return true;
+        if (op == "lt" || op == "lte" || op == "eq" || op == "neq")
+            return true;
     return false;
-}
-
-std::string HexId(std::string_view key) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
-    return buf;
 }
 
 } // namespace
@@ -50,7 +43,8 @@ bool ConditionHolds(const std::vector<std::pair<std::string, double>>& condition
                   : op == "eq"  ? v == x
                   : op == "neq" ? v != x
                                 : false;
-        if (!ok) return false;
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -94,8 +88,10 @@ CorrelationEngine::CorrelationEngine(const sigma::RuleSet& rules) : rules_(rules
     // Dependency order (inner correlations first) with cycle detection.
     std::vector<int> state(corrs.size(), 0); // 0 new, 1 visiting, 2 done
     std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-        if (state[i] == 2) return valid[i];
-        if (state[i] == 1) return false;
+        if (state[i] == 2)
+            return valid[i];
+        if (state[i] == 1)
+            return false;
         state[i] = 1;
         bool ok = valid[i];
         for (const auto& ref : corrs[i].refs)
@@ -112,10 +108,12 @@ CorrelationEngine::CorrelationEngine(const sigma::RuleSet& rules) : rules_(rules
             }
         valid[i] = ok;
         state[i] = 2;
-        if (ok) order_.push_back(i);
+        if (ok)
+            order_.push_back(i);
         return ok;
     };
-    for (size_t i = 0; i < corrs.size(); ++i) visit(i);
+    for (size_t i = 0; i < corrs.size(); ++i)
+        visit(i);
     active_count_ = order_.size();
 
     // Correlations referenced by a non-generating correlation stay silent (as base rules do).
@@ -128,9 +126,11 @@ CorrelationEngine::CorrelationEngine(const sigma::RuleSet& rules) : rules_(rules
     std::vector<std::set<std::string>> wanted(rules.size());
     std::function<void(size_t, const std::string&, int)> add_field =
         [&](size_t corr, const std::string& field, int depth) {
-            if (depth > 64) return;
+            if (depth > 64)
+                return;
             for (const auto& ref : corrs[corr].refs) {
-                if (ref.kind == Correlation::Ref::Kind::Rule) wanted[ref.index].insert(field);
+                if (ref.kind == Correlation::Ref::Kind::Rule)
+                    wanted[ref.index].insert(field);
                 else if (ref.kind == Correlation::Ref::Kind::Correlation)
                     add_field(ref.index, field, depth + 1);
             }
@@ -148,18 +148,22 @@ CorrelationEngine::CorrelationEngine(const sigma::RuleSet& rules) : rules_(rules
                     need.push_back(g);
                 }
             }
-            if (!c.condition_field.empty()) need.push_back(c.condition_field);
+            if (!c.condition_field.empty())
+                need.push_back(c.condition_field);
             const auto& ref = c.refs[k];
             for (const auto& f : need) {
-                if (ref.kind == Correlation::Ref::Kind::Rule) wanted[ref.index].insert(f);
-                else add_field(ref.index, f, 0);
+                if (ref.kind == Correlation::Ref::Kind::Rule)
+                    wanted[ref.index].insert(f);
+                else
+                    add_field(ref.index, f, 0);
             }
             if (need.empty() && ref.kind == Correlation::Ref::Kind::Rule)
                 wanted[ref.index].insert(std::string()); // marks the rule as feeding
         }
     }
     for (size_t r = 0; r < rules.size(); ++r) {
-        if (wanted[r].empty()) continue;
+        if (wanted[r].empty())
+            continue;
         for (const auto& f : wanted[r]) {
             names_[r].push_back(f);
             fields_[r].push_back(FieldPath::Parse(f));
@@ -178,7 +182,8 @@ void CorrelationEngine::Capture(size_t rule, const Record& rec, const FileInfo& 
         std::string v;
         if (!path.full.empty())
             rec.event.Find(path, [&](const Value& val) {
-                if (!val.IsScalar()) return true;
+                if (!val.IsScalar())
+                    return true;
                 v = std::string(val.Text(buf));
                 return false;
             });
@@ -195,14 +200,16 @@ const std::string* FieldOf(const CorrelationEngine& eng, const Occurrence& o,
                            const std::string& name) {
     const auto& names = eng.CapturedFields(o.row->rule);
     for (size_t i = 0; i < names.size(); ++i)
-        if (names[i] == name) return &o.row->values[i];
+        if (names[i] == name)
+            return &o.row->values[i];
     return nullptr;
 }
 
 // Field name of group-by entry g for reference position k (aliases resolved).
 const std::string& Resolve(const Correlation& c, const std::string& g, size_t k) {
     auto al = c.aliases.find(g);
-    if (al == c.aliases.end()) return g;
+    if (al == c.aliases.end())
+        return g;
     auto it = al->second.find(c.rules[k]);
     return it != al->second.end() ? it->second : g;
 }
@@ -219,10 +226,12 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
     };
     auto number_of = [&](const Occurrence& o) -> std::optional<double> {
         std::string v = value_of(o);
-        if (v.empty()) return std::nullopt;
+        if (v.empty())
+            return std::nullopt;
         char* end = nullptr;
         double d = std::strtod(v.c_str(), &end);
-        if (end == v.c_str() || *end != '\0' || !std::isfinite(d)) return std::nullopt;
+        if (end == v.c_str() || *end != '\0' || !std::isfinite(d))
+            return std::nullopt;
         return d;
     };
 
@@ -234,8 +243,10 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
             const size_t k = o->ref;
             if (ordered) {
                 // slot[k] = start time of the latest-starting chain that completed steps 0..k.
-                if (k == 0) slot[0] = o->time;
-                else if (slot[k - 1] && o->time - *slot[k - 1] <= span) slot[k] = slot[k - 1];
+                if (k == 0)
+                    slot[0] = o->time;
+                else if (slot[k - 1] && o->time - *slot[k - 1] <= span)
+                    slot[k] = slot[k - 1];
                 if (slot[n - 1] && o->time - *slot[n - 1] <= span) {
                     fire(*o);
                     std::fill(slot.begin(), slot.end(), std::nullopt);
@@ -244,9 +255,10 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
                 slot[k] = o->time;
                 size_t seen = 0;
                 for (const auto& s : slot)
-                    if (s && o->time - *s <= span) ++seen;
-                bool hit = c.condition.empty() ? seen == n
-                                               : ConditionHolds(c.condition, double(seen));
+                    if (s && o->time - *s <= span)
+                        ++seen;
+                bool hit =
+                    c.condition.empty() ? seen == n : ConditionHolds(c.condition, double(seen));
                 if (hit) {
                     fire(*o);
                     std::fill(slot.begin(), slot.end(), std::nullopt);
@@ -258,12 +270,14 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
 
     // Aggregate of a window of occurrences.
     auto aggregate = [&](const std::deque<const Occurrence*>& win) -> double {
-        if (c.type == "event_count") return double(win.size());
+        if (c.type == "event_count")
+            return double(win.size());
         if (c.type == "value_count") {
             std::set<std::string> distinct;
             for (const Occurrence* o : win) {
                 std::string v = value_of(*o);
-                if (!v.empty()) distinct.insert(std::move(v));
+                if (!v.empty())
+                    distinct.insert(std::move(v));
             }
             return double(distinct.size());
         }
@@ -274,7 +288,8 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
                 sum += *d;
                 ++n;
             }
-        if (c.type == "value_avg") return n ? sum / double(n) : std::nan("");
+        if (c.type == "value_avg")
+            return n ? sum / double(n) : std::nan("");
         return sum;
     };
 
@@ -295,10 +310,12 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
             win.clear();
         };
         for (const Occurrence* o : occ) {
-            if (!win.empty() && o->time - win.front()->time > span) close();
+            if (!win.empty() && o->time - win.front()->time > span)
+                close();
             win.push_back(o);
         }
-        if (!win.empty()) close();
+        if (!win.empty())
+            close();
         return;
     }
 
@@ -308,21 +325,25 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
         // at its first occurrence, evaluated when it closes.
         auto close = [&] {
             double v = aggregate(win);
-            if (!std::isnan(v) && ConditionHolds(c.condition, v)) fire(*win.back());
+            if (!std::isnan(v) && ConditionHolds(c.condition, v))
+                fire(*win.back());
             win.clear();
         };
         for (const Occurrence* o : occ) {
-            if (!win.empty() && o->time - win.front()->time > span) close();
+            if (!win.empty() && o->time - win.front()->time > span)
+                close();
             win.push_back(o);
         }
-        if (!win.empty()) close();
+        if (!win.empty())
+            close();
         return;
     }
     // Lower bounds only: sliding window ending at each occurrence; fire as soon as the condition
     // holds, then start the group afresh.
     for (const Occurrence* o : occ) {
         win.push_back(o);
-        while (o->time - win.front()->time > span) win.pop_front();
+        while (o->time - win.front()->time > span)
+            win.pop_front();
         double v = aggregate(win);
         if (!std::isnan(v) && ConditionHolds(c.condition, v)) {
             fire(*o);
@@ -333,15 +354,17 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
 
 } // namespace
 
-std::vector<Finding> CorrelationEngine::Evaluate(
-    const std::vector<const Collector*>& collectors) const {
+std::vector<Finding>
+CorrelationEngine::Evaluate(const std::vector<const Collector*>& collectors) const {
     const auto& corrs = rules_.correlations();
     std::vector<std::vector<const CorrelationRow*>> by_rule(rules_.size());
     for (const Collector* col : collectors)
-        for (const auto& row : col->rows) by_rule[row.rule].push_back(&row);
+        for (const auto& row : col->rows)
+            by_rule[row.rule].push_back(&row);
     for (auto& v : by_rule)
         std::sort(v.begin(), v.end(), [](const CorrelationRow* a, const CorrelationRow* b) {
-            if (a->time != b->time) return a->time < b->time;
+            if (a->time != b->time)
+                return a->time < b->time;
             return a->evidence.finding_id < b->evidence.finding_id;
         });
 
@@ -361,7 +384,8 @@ std::vector<Finding> CorrelationEngine::Evaluate(
             }
         }
         std::stable_sort(occ.begin(), occ.end(), [](const Occurrence& a, const Occurrence& b) {
-            if (a.time != b.time) return a.time < b.time;
+            if (a.time != b.time)
+                return a.time < b.time;
             return a.ref < b.ref;
         });
         // Group by the group-by values (aliases resolved per reference).
@@ -371,17 +395,20 @@ std::vector<Finding> CorrelationEngine::Evaluate(
             std::string key;
             for (const auto& g : c.group_by) {
                 const std::string* v = FieldOf(*this, o, Resolve(c, g, o.ref));
-                if (v) key += *v;
+                if (v)
+                    key += *v;
                 key += '\x1f';
             }
             auto [it, inserted] = groups.try_emplace(key);
-            if (inserted) group_order.push_back(key);
+            if (inserted)
+                group_order.push_back(key);
             it->second.push_back(&o);
         }
         for (const auto& key : group_order) {
             RunGroup(c, *this, groups[key], [&](const Occurrence& trig) {
                 fired[ci].push_back(trig);
-                if (!emit_[ci]) return;
+                if (!emit_[ci])
+                    return;
                 Finding f = trig.row->evidence;
                 f.time = trig.time;
                 f.rule_id = c.id.empty() ? c.title : c.id;
@@ -390,7 +417,8 @@ std::vector<Finding> CorrelationEngine::Evaluate(
                 f.tags = c.tags;
                 f.tactics = c.tactics;
                 f.techniques = c.techniques;
-                f.finding_id = HexId(f.rule_id + '\0' + trig.row->evidence.finding_id + '\0' + key);
+                f.finding_id =
+                    StableId(f.rule_id + '\0' + trig.row->evidence.finding_id + '\0' + key);
                 out.push_back(std::move(f));
             });
         }

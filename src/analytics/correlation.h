@@ -61,10 +61,10 @@ public:
 
 private:
     const sigma::RuleSet& rules_;
-    std::vector<std::vector<FieldPath>> fields_;   //!< per rule: paths to capture
-    std::vector<std::vector<std::string>> names_;  //!< per rule: their names
-    std::vector<size_t> order_;                    //!< active correlations, dependencies first
-    std::vector<bool> emit_;                       //!< per correlation: raise findings
+    std::vector<std::vector<FieldPath>> fields_;  //!< per rule: paths to capture
+    std::vector<std::vector<std::string>> names_; //!< per rule: their names
+    std::vector<size_t> order_;                   //!< active correlations, dependencies first
+    std::vector<bool> emit_;                      //!< per correlation: raise findings
     std::vector<sigma::Diagnostic> diags_;
     size_t active_count_ = 0;
 };

@@ -1,7 +1,5 @@
 #include "analytics/incident.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -18,11 +16,13 @@ namespace {
 // Kill-chain position of a tactic (unknown tactics sort last).
 int TacticRank(std::string_view t) {
     static const std::map<std::string_view, int> kRank = {
-        {"reconnaissance", 0},      {"resource-development", 1}, {"initial-access", 2},
-        {"execution", 3},           {"persistence", 4},          {"privilege-escalation", 5},
-        {"defense-evasion", 6},     {"credential-access", 7},    {"discovery", 8},
-        {"lateral-movement", 9},    {"collection", 10},          {"command-and-control", 11},
-        {"exfiltration", 12},       {"impact", 13}};
+        {"reconnaissance", 0},  {"resource-development", 1},
+        {"initial-access", 2},  {"execution", 3},
+        {"persistence", 4},     {"privilege-escalation", 5},
+        {"defense-evasion", 6}, {"credential-access", 7},
+        {"discovery", 8},       {"lateral-movement", 9},
+        {"collection", 10},     {"command-and-control", 11},
+        {"exfiltration", 12},   {"impact", 13}};
     auto it = kRank.find(t);
     return it == kRank.end() ? 14 : it->second;
 }
@@ -31,30 +31,35 @@ struct UnionFind {
     std::vector<size_t> parent;
     explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
     size_t Find(size_t x) {
-        while (parent[x] != x) x = parent[x] = parent[parent[x]];
+        while (parent[x] != x)
+            x = parent[x] = parent[parent[x]];
         return x;
     }
     void Union(size_t a, size_t b) {
         a = Find(a);
         b = Find(b);
-        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+        if (a != b)
+            parent[std::max(a, b)] = std::min(a, b);
     }
 };
 
 bool HasRule(const std::vector<const Finding*>& fs, std::string_view needle) {
     for (const Finding* f : fs)
-        if (f->rule_id.find(needle) != std::string::npos) return true;
+        if (f->rule_id.find(needle) != std::string::npos)
+            return true;
     return false;
 }
 bool HasTechnique(const std::vector<const Finding*>& fs, std::string_view prefix) {
     for (const Finding* f : fs)
         for (const auto& t : f->techniques)
-            if (StartsWith(t, prefix)) return true;
+            if (StartsWith(t, prefix))
+                return true;
     return false;
 }
 bool HasEvent(const std::vector<const Finding*>& fs, std::string_view prefix) {
     for (const Finding* f : fs)
-        if (StartsWith(f->event_name, prefix)) return true;
+        if (StartsWith(f->event_name, prefix))
+            return true;
     return false;
 }
 
@@ -62,14 +67,17 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs,
                         const std::vector<std::string>& tactics) {
     bool mining = HasRule(fs, "CryptoCurrency") || HasTechnique(fs, "T1496.001");
     bool stolen_instance = HasRule(fs, "InstanceCredentialExfiltration");
-    if (stolen_instance && mining) return "Stolen EC2 role credentials used to mine cryptocurrency";
+    if (stolen_instance && mining)
+        return "Stolen EC2 role credentials used to mine cryptocurrency";
     if (HasEvent(fs, "InvokeModel") || HasEvent(fs, "PutUseCaseForModelAccess") ||
         HasTechnique(fs, "T1496.004"))
         return "LLMjacking: stolen credentials used to invoke Bedrock models";
-    if (mining) return "Cryptocurrency mining on cloud resources";
+    if (mining)
+        return "Cryptocurrency mining on cloud resources";
     if (HasTechnique(fs, "T1486") || HasRule(fs, "ObjectDeletion"))
         return "S3 ransomware: objects re-encrypted or destroyed";
-    if (HasTechnique(fs, "T1537")) return "Snapshots or images shared with a foreign account";
+    if (HasTechnique(fs, "T1537"))
+        return "Snapshots or images shared with a foreign account";
     if (HasRule(fs, "ObjectRead") || HasTechnique(fs, "T1530"))
         return "Leaked credentials used to exfiltrate S3 data";
     if (HasRule(fs, "ConsoleBruteForce") || HasTechnique(fs, "T1110"))
@@ -78,25 +86,23 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs,
         return "Secrets harvested from Secrets Manager and Parameter Store";
     if (HasEvent(fs, "CreateFunction") || HasEvent(fs, "PassRole"))
         return "Privilege escalation through iam:PassRole and Lambda";
-    if (HasTechnique(fs, "T1562")) return "Security logging disabled to blind defenders";
-    if (stolen_instance) return "Stolen EC2 instance credentials used outside the instance";
-    if (tactics.empty()) return fs.front()->rule_title;
-    if (tactics.size() == 1) return "Suspicious " + tactics.front() + " activity";
+    if (HasTechnique(fs, "T1562"))
+        return "Security logging disabled to blind defenders";
+    if (stolen_instance)
+        return "Stolen EC2 instance credentials used outside the instance";
+    if (tactics.empty())
+        return fs.front()->rule_title;
+    if (tactics.size() == 1)
+        return "Suspicious " + tactics.front() + " activity";
     return "Activity from " + tactics.front() + " to " + tactics.back();
-}
-
-std::string HexId(std::string_view key) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
-    return buf;
 }
 
 } // namespace
 
 std::vector<std::string> EntityKeys(const Finding& f) {
     std::vector<std::string> keys;
-    if (!f.access_key.empty()) keys.push_back("key:" + f.access_key);
+    if (!f.access_key.empty())
+        keys.push_back("key:" + f.access_key);
     if (!f.actor.empty()) {
         keys.push_back("principal:" + f.actor);
         std::string_view a = f.actor;
@@ -118,22 +124,24 @@ std::vector<std::string> EntityKeys(const Finding& f) {
     return keys;
 }
 
-std::vector<Incident> BuildIncidents(
-    const std::vector<Finding>& findings, const IncidentOptions& opt,
-    const std::vector<std::pair<std::string, std::string>>& links) {
+std::vector<Incident>
+BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
+               const std::vector<std::pair<std::string, std::string>>& links) {
     std::vector<size_t> order(findings.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return findings[a].time < findings[b].time; });
     std::unordered_map<std::string, std::string> alias;
-    for (const auto& [a, b] : links) alias.emplace(b, a);
+    for (const auto& [a, b] : links)
+        alias.emplace(b, a);
     UnionFind uf(findings.size());
     std::unordered_map<std::string, std::pair<size_t, TimeMs>> last; // key → (finding, time)
     for (size_t i : order) {
         const Finding& f = findings[i];
         auto keys = EntityKeys(f);
         for (size_t k = 0, n = keys.size(); k < n; ++k)
-            if (auto it = alias.find(keys[k]); it != alias.end()) keys.push_back(it->second);
+            if (auto it = alias.find(keys[k]); it != alias.end())
+                keys.push_back(it->second);
         for (const auto& k : keys) {
             auto it = last.find(k);
             if (it != last.end() && f.time - it->second.second <= opt.gap_ms)
@@ -142,11 +150,13 @@ std::vector<Incident> BuildIncidents(
         }
     }
     std::map<size_t, std::vector<const Finding*>> groups;
-    for (size_t i : order) groups[uf.Find(i)].push_back(&findings[i]);
+    for (size_t i : order)
+        groups[uf.Find(i)].push_back(&findings[i]);
 
     std::vector<Incident> out;
     for (auto& [root, fs] : groups) {
-        if (fs.size() == 1 && !opt.singletons) continue;
+        if (fs.size() == 1 && !opt.singletons)
+            continue;
         Incident inc;
         inc.first_seen = fs.front()->time;
         inc.last_seen = fs.back()->time;
@@ -161,10 +171,13 @@ std::vector<Incident> BuildIncidents(
                 if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                     inc.tactics.push_back(t);
             for (auto& k : EntityKeys(*f))
-                if (!StartsWith(k, "host:") || ents.size() < 64) ents.insert(std::move(k));
-            if (!f->source_type.empty()) srcs.insert(f->source_type);
+                if (!StartsWith(k, "host:") || ents.size() < 64)
+                    ents.insert(std::move(k));
+            if (!f->source_type.empty())
+                srcs.insert(f->source_type);
             max_level = std::max(max_level, LevelRank(f->level));
-            if (f->actor.find(":root") != std::string::npos) root_actor = true;
+            if (f->actor.find(":root") != std::string::npos)
+                root_actor = true;
             if (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
                 f->event_name == "AttachRolePolicy")
                 admin = true;
@@ -175,15 +188,16 @@ std::vector<Incident> BuildIncidents(
         int score = std::max(0, max_level) * 12;
         inc.reasons.push_back("highest finding level " + std::to_string(max_level) + "/4");
         int furthest = -1;
-        for (const auto& t : inc.tactics) furthest = std::max(furthest, TacticRank(t));
+        for (const auto& t : inc.tactics)
+            furthest = std::max(furthest, TacticRank(t));
         if (inc.tactics.size() > 1) {
             score += std::min<int>(20, int(inc.tactics.size()) * 4);
             inc.reasons.push_back(std::to_string(inc.tactics.size()) + " ATT&CK tactics");
         }
         if (furthest >= 12) {
             score += 15;
-            inc.reasons.push_back("progressed to " + std::string(furthest == 13 ? "impact"
-                                                                                : "exfiltration"));
+            inc.reasons.push_back("progressed to " +
+                                  std::string(furthest == 13 ? "impact" : "exfiltration"));
         }
         if (inc.sources.size() > 1) {
             score += std::min<int>(15, int(inc.sources.size()) * 5);
@@ -204,11 +218,12 @@ std::vector<Incident> BuildIncidents(
                        : inc.score >= 35 ? "medium"
                                          : "low";
         inc.title = DeriveTitle(fs, inc.tactics);
-        inc.incident_id = "INC-" + HexId(id_key).substr(0, 12);
+        inc.incident_id = "INC-" + StableId(id_key).substr(0, 12);
         out.push_back(std::move(inc));
     }
     std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {
-        if (a.score != b.score) return a.score > b.score;
+        if (a.score != b.score)
+            return a.score > b.score;
         return a.first_seen < b.first_seen;
     });
     return out;
@@ -220,7 +235,8 @@ void AppendIncidentJson(std::string& out, const Incident& inc) {
         out += name;
         out += "\":[";
         for (size_t i = 0; i < v.size(); ++i) {
-            if (i) out += ',';
+            if (i)
+                out += ',';
             AppendJsonString(out, v[i]);
         }
         out += ']';

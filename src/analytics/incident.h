@@ -18,7 +18,7 @@ struct Incident {
     std::vector<std::string> reasons;
     std::vector<std::string> tactics; //!< ATT&CK tactics in order of first appearance
     std::vector<std::string> entities; //!< "key:ASIA…", "principal:arn…", "ip:…", "instance:i-…"
-    std::vector<std::string> sources;  //!< source types present
+    std::vector<std::string> sources; //!< source types present
     TimeMs first_seen = 0, last_seen = 0;
     std::vector<std::string> finding_ids; //!< in time order
 };
@@ -35,9 +35,9 @@ std::vector<std::string> EntityKeys(const Finding& f);
 //! Groups findings (any order) into incidents sorted by score, then first_seen.
 //! links are extra equivalences between entity keys learned by the analytics (an instance and
 //! its private address).
-std::vector<Incident> BuildIncidents(
-    const std::vector<Finding>& findings, const IncidentOptions& options = {},
-    const std::vector<std::pair<std::string, std::string>>& links = {});
+std::vector<Incident>
+BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& options = {},
+               const std::vector<std::pair<std::string, std::string>>& links = {});
 
 //! Appends the incident as one JSON object (no newline).
 void AppendIncidentJson(std::string& out, const Incident& inc);

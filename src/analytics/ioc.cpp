@@ -10,26 +10,30 @@ namespace cloudsift::analytics {
 
 std::string NormalizeDomain(std::string_view d) {
     std::string s = ToLower(Trim(d));
-    while (!s.empty() && s.back() == '.') s.pop_back();
+    while (!s.empty() && s.back() == '.')
+        s.pop_back();
     return s;
 }
 
 Status IocSet::Add(std::string_view type, std::string_view value, std::string_view description) {
     std::string t = ToLower(Trim(type));
     std::string v(Trim(value));
-    if (v.empty()) return Error{"ioc.value", "empty indicator value"};
+    if (v.empty())
+        return Error{"ioc.value", "empty indicator value"};
     Indicator ind;
     ind.description = std::string(Trim(description));
     if (t == "ip" || t == "ipv4" || t == "ipv6" || t == "cidr" || t == "ipv4-addr" ||
         t == "ipv6-addr") {
         if (v.find('/') != std::string::npos) {
             auto c = ParseCidr(v);
-            if (!c) return Error{"ioc.cidr", "not a CIDR block: '" + v + "'"};
+            if (!c)
+                return Error{"ioc.cidr", "not a CIDR block: '" + v + "'"};
             ind.kind = Kind::Cidr;
             ind.value = v;
             cidrs_.emplace_back(*c, indicators_.size());
         } else {
-            if (!ParseIp(v)) return Error{"ioc.ip", "not an IP address: '" + v + "'"};
+            if (!ParseIp(v))
+                return Error{"ioc.ip", "not an IP address: '" + v + "'"};
             ind.kind = Kind::Ip;
             ind.value = v;
             exact_["ip:" + v] = indicators_.size();
@@ -47,7 +51,8 @@ Status IocSet::Add(std::string_view type, std::string_view value, std::string_vi
     } else if (t == "access_key" || t == "access-key" || t == "accesskey" || t == "key") {
         ind.kind = Kind::AccessKey;
         ind.value = v;
-        if (v.size() < 16 || v.size() > 128) return Error{"ioc.key", "not an access key id: '" + v + "'"};
+        if (v.size() < 16 || v.size() > 128)
+            return Error{"ioc.key", "not an access key id: '" + v + "'"};
         exact_["key:" + v] = indicators_.size();
     } else {
         return Error{"ioc.type", "unknown indicator type '" + t +
@@ -59,30 +64,37 @@ Status IocSet::Add(std::string_view type, std::string_view value, std::string_vi
 
 void IocSet::Parse(std::string_view text, std::vector<Problem>& problems) {
     std::string_view t = Trim(text);
-    if (!t.empty() && t.front() == '{') ParseStix(text, problems);
-    else ParseCsv(text, problems);
+    if (!t.empty() && t.front() == '{')
+        ParseStix(text, problems);
+    else
+        ParseCsv(text, problems);
 }
 
 void IocSet::ParseCsv(std::string_view text, std::vector<Problem>& problems) {
     size_t line_no = 0;
     for (std::string_view line : Split(text, '\n')) {
         ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
         std::string_view s = Trim(line);
-        if (s.empty() || s.front() == '#') continue;
+        if (s.empty() || s.front() == '#')
+            continue;
         auto cells = Split(s, ',');
-        if (line_no == 1 && ToLower(Trim(cells[0])) == "type") continue;
+        if (line_no == 1 && ToLower(Trim(cells[0])) == "type")
+            continue;
         if (cells.size() < 2) {
             problems.push_back({line_no, "expected `type,value[,description]`"});
             continue;
         }
         std::string desc;
         for (size_t i = 2; i < cells.size(); ++i) {
-            if (i > 2) desc += ',';
+            if (i > 2)
+                desc += ',';
             desc += std::string(cells[i]);
         }
         auto st = Add(cells[0], cells[1], desc);
-        if (!st.ok()) problems.push_back({line_no, st.error().message});
+        if (!st.ok())
+            problems.push_back({line_no, st.error().message});
     }
 }
 
@@ -103,7 +115,8 @@ void IocSet::ParseStix(std::string_view text, std::vector<Problem>& problems) {
     size_t idx = 0;
     for (const auto& o : *objs) {
         ++idx;
-        if (!o.is_object() || o.value("type", "") != "indicator") continue;
+        if (!o.is_object() || o.value("type", "") != "indicator")
+            continue;
         std::string ptype = o.value("pattern_type", "stix");
         if (ptype != "stix") {
             problems.push_back({idx, "indicator pattern_type '" + ptype + "' is not supported"});
@@ -117,13 +130,16 @@ void IocSet::ParseStix(std::string_view text, std::vector<Problem>& problems) {
             std::string obj = ToLower((*it)[1].str()), prop = ToLower((*it)[2].str());
             std::string op = ToLower((*it)[3].str()), val = (*it)[4].str();
             std::string type;
-            if (obj == "ipv4-addr" || obj == "ipv6-addr") type = "ip";
-            else if (obj == "domain-name") type = "domain";
+            if (obj == "ipv4-addr" || obj == "ipv6-addr")
+                type = "ip";
+            else if (obj == "domain-name")
+                type = "domain";
             else if (obj == "network-traffic" && prop.find("ref.value") != std::string::npos)
                 type = ParseIp(val) || ParseCidr(val) ? "ip" : "domain";
             else if (obj == "url") {
                 std::string_view u = val;
-                if (auto p = u.find("://"); p != std::string_view::npos) u.remove_prefix(p + 3);
+                if (auto p = u.find("://"); p != std::string_view::npos)
+                    u.remove_prefix(p + 3);
                 u = u.substr(0, u.find_first_of("/:?"));
                 val = std::string(u);
                 type = ParseIp(val) ? "ip" : "domain";
@@ -137,8 +153,10 @@ void IocSet::ParseStix(std::string_view text, std::vector<Problem>& problems) {
                 continue;
             }
             auto st = Add(type, val, desc);
-            if (!st.ok()) problems.push_back({idx, st.error().message});
-            else ++added;
+            if (!st.ok())
+                problems.push_back({idx, st.error().message});
+            else
+                ++added;
         }
         if (added == 0 && pattern.find('[') == std::string::npos)
             problems.push_back({idx, "indicator has no STIX pattern"});
@@ -146,41 +164,50 @@ void IocSet::ParseStix(std::string_view text, std::vector<Problem>& problems) {
 }
 
 const IocSet::Indicator* IocSet::MatchIp(std::string_view ip) const {
-    if (ip.empty()) return nullptr;
+    if (ip.empty())
+        return nullptr;
     if (auto it = exact_.find("ip:" + std::string(ip)); it != exact_.end())
         return &indicators_[it->second];
-    if (cidrs_.empty()) return nullptr;
+    if (cidrs_.empty())
+        return nullptr;
     auto a = ParseIp(ip);
-    if (!a) return nullptr;
+    if (!a)
+        return nullptr;
     for (const auto& [c, i] : cidrs_)
-        if (CidrContains(c, *a)) return &indicators_[i];
+        if (CidrContains(c, *a))
+            return &indicators_[i];
     return nullptr;
 }
 
 const IocSet::Indicator* IocSet::MatchDomain(std::string_view domain) const {
-    if (domain.empty()) return nullptr;
+    if (domain.empty())
+        return nullptr;
     std::string d = NormalizeDomain(domain);
     std::string_view v = d;
     while (!v.empty()) {
         if (auto it = exact_.find("domain:" + std::string(v)); it != exact_.end())
             return &indicators_[it->second];
         auto dot = v.find('.');
-        if (dot == std::string_view::npos) break;
+        if (dot == std::string_view::npos)
+            break;
         v.remove_prefix(dot + 1);
     }
     return nullptr;
 }
 
 const IocSet::Indicator* IocSet::MatchUserAgent(std::string_view ua) const {
-    if (ua.empty() || user_agents_.empty()) return nullptr;
+    if (ua.empty() || user_agents_.empty())
+        return nullptr;
     std::string l = ToLower(ua);
     for (const auto& [needle, i] : user_agents_)
-        if (l.find(needle) != std::string::npos) return &indicators_[i];
+        if (l.find(needle) != std::string::npos)
+            return &indicators_[i];
     return nullptr;
 }
 
 const IocSet::Indicator* IocSet::MatchAccessKey(std::string_view key) const {
-    if (key.empty()) return nullptr;
+    if (key.empty())
+        return nullptr;
     auto it = exact_.find("key:" + std::string(key));
     return it == exact_.end() ? nullptr : &indicators_[it->second];
 }

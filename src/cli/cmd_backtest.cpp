@@ -69,7 +69,8 @@ int RunBacktest(BacktestArgs& a) {
             os << line;
         }
     } else {
-        if (counts.empty()) os << "no findings\n";
+        if (counts.empty())
+            os << "no findings\n";
         std::string last;
         for (const auto& [k, n] : counts) {
             if (k.first != last) {
@@ -83,7 +84,8 @@ int RunBacktest(BacktestArgs& a) {
     std::cerr << "backtest: " << result.scan.records << " records, " << result.rules_loaded
               << " rules, " << result.correlations_active << " correlations, "
               << result.findings.size() << " findings from " << totals.size() << " rules";
-    if (errors) std::cerr << ", " << errors << " rule errors";
+    if (errors)
+        std::cerr << ", " << errors << " rule errors";
     std::cerr << "\n";
     bool problems = result.scan.bad_records > 0 || result.scan.files_skipped > 0 ||
                     !result.scan.input_errors.empty();

@@ -18,16 +18,19 @@ class MiniHunt final : public RecordConsumer {
 public:
     MiniHunt(const sigma::RuleSet& rules, const analytics::Intel* intel = nullptr)
         : rules_(rules), corr_(rules), scratch_(rules.NewScratch()) {
-        if (intel) behavior_ = std::make_unique<analytics::BehaviorCollector>(*intel);
+        if (intel)
+            behavior_ = std::make_unique<analytics::BehaviorCollector>(*intel);
     }
     void BeginFile(const FileInfo& info, std::string_view) override { file_ = info; }
     void OnRecord(const Record& rec) override {
         rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
-            if (corr_.Feeds(i)) corr_.Capture(i, rec, file_, rows_);
+            if (corr_.Feeds(i))
+                corr_.Capture(i, rec, file_, rows_);
             if (!rules_.rule(i).correlation_only)
                 findings.push_back(MakeFinding(rules_.rule(i), rec, file_));
         });
-        if (behavior_) behavior_->OnRecord(rec, file_);
+        if (behavior_)
+            behavior_->OnRecord(rec, file_);
     }
     //! Decodes one buffer (format sniffed) named path.
     FileOutcome Feed(std::string_view data, const std::string& path) {
@@ -35,7 +38,8 @@ public:
     }
     //! Runs the second phase; appends correlation (and analytic) findings to findings.
     void Finish(const analytics::BehaviorOptions& opt = {}) {
-        for (auto& f : corr_.Evaluate({&rows_})) findings.push_back(std::move(f));
+        for (auto& f : corr_.Evaluate({&rows_}))
+            findings.push_back(std::move(f));
         if (behavior_)
             for (auto& f : analytics::RunBehavior({behavior_.get()}, opt))
                 findings.push_back(std::move(f));
@@ -43,7 +47,8 @@ public:
     //! Number of findings with this rule id.
     size_t Count(const std::string& id) const {
         size_t n = 0;
-        for (const auto& f : findings) n += f.rule_id == id;
+        for (const auto& f : findings)
+            n += f.rule_id == id;
         return n;
     }
     const analytics::CorrelationEngine& engine() const { return corr_; }

@@ -18,8 +18,8 @@ struct Ct {
 
 std::string Line(const Ct& c) {
     char t[40];
-    std::snprintf(t, sizeof t, "2024-03-%02dT%02d:%02d:%02dZ", 5 + c.sec / 86400,
-                  c.sec / 3600 % 24, c.sec / 60 % 60, c.sec % 60);
+    std::snprintf(t, sizeof t, "2024-03-%02dT%02d:%02d:%02dZ", 5 + c.sec / 86400, c.sec / 3600 % 24,
+                  c.sec / 60 % 60, c.sec % 60);
     std::string s = std::string("{\"eventVersion\":\"1.08\",\"eventTime\":\"") + t +
                     "\",\"eventSource\":\"x.amazonaws.com\",\"eventName\":\"" + c.name +
                     "\",\"awsRegion\":\"" + c.region + "\",\"sourceIPAddress\":\"" + c.ip +
@@ -27,8 +27,10 @@ std::string Line(const Ct& c) {
                     std::to_string(c.sec) + "\",\"recipientAccountId\":\"111122223333\"," +
                     "\"userIdentity\":{\"type\":\"" + c.type + "\",\"arn\":\"" + c.arn +
                     "\",\"accountId\":\"111122223333\",\"accessKeyId\":\"" + c.key + "\"}";
-    if (!c.error.empty()) s += ",\"errorCode\":\"" + c.error + "\"";
-    if (!c.extra.empty()) s += "," + c.extra;
+    if (!c.error.empty())
+        s += ",\"errorCode\":\"" + c.error + "\"";
+    if (!c.extra.empty())
+        s += "," + c.extra;
     return s + "}\n";
 }
 
@@ -40,13 +42,15 @@ struct Run {
     void Go(const std::vector<std::pair<std::string, std::string>>& files,
             analytics::BehaviorOptions opt = {}) {
         test::MiniHunt h(rules, &intel);
-        for (const auto& [name, text] : files) h.Feed(text, name);
+        for (const auto& [name, text] : files)
+            h.Feed(text, name);
         h.Finish(opt);
         findings = h.findings;
     }
     size_t Count(std::string_view type) const {
         size_t n = 0;
-        for (const auto& f : findings) n += f.rule_id == type;
+        for (const auto& f : findings)
+            n += f.rule_id == type;
         return n;
     }
 };
@@ -57,27 +61,50 @@ TEST(Behavior, InstanceCredentialsOutsideAws) {
     Run r;
     std::string log;
     for (int i = 0; i < 3; ++i)
-        log += Line({.sec = i * 60, .name = "DescribeTags", .ip = "10.0.1.15", .arn = kRole,
-                     .key = "ASIAEXAMPLE0000001", .type = "AssumedRole"});
-    log += Line({.sec = 500, .name = "ListBuckets", .ip = "198.51.100.77", .arn = kRole,
-                 .key = "ASIAEXAMPLE0000001", .type = "AssumedRole"});
+        log += Line({.sec = i * 60,
+                     .name = "DescribeTags",
+                     .ip = "10.0.1.15",
+                     .arn = kRole,
+                     .key = "ASIAEXAMPLE0000001",
+                     .type = "AssumedRole"});
+    log += Line({.sec = 500,
+                 .name = "ListBuckets",
+                 .ip = "198.51.100.77",
+                 .arn = kRole,
+                 .key = "ASIAEXAMPLE0000001",
+                 .type = "AssumedRole"});
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"), 1u);
     // Inside variant: another private address.
     Run in;
-    in.Go({{"ct.jsonl", Line({.sec = 0, .name = "DescribeTags", .ip = "10.0.1.15", .arn = kRole,
-                               .type = "AssumedRole"}) +
-                            Line({.sec = 60, .name = "DescribeTags", .ip = "10.0.9.9",
-                                  .arn = kRole, .type = "AssumedRole"})}});
+    in.Go({{"ct.jsonl", Line({.sec = 0,
+                              .name = "DescribeTags",
+                              .ip = "10.0.1.15",
+                              .arn = kRole,
+                              .type = "AssumedRole"}) +
+                            Line({.sec = 60,
+                                  .name = "DescribeTags",
+                                  .ip = "10.0.9.9",
+                                  .arn = kRole,
+                                  .type = "AssumedRole"})}});
     EXPECT_EQ(in.Count("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS"), 1u);
     // Negative: same address, or AWS Internal / service endpoints.
     Run neg;
-    neg.Go({{"ct.jsonl", Line({.sec = 0, .name = "DescribeTags", .ip = "10.0.1.15", .arn = kRole,
-                                .type = "AssumedRole"}) +
-                             Line({.sec = 60, .name = "DescribeTags", .ip = "10.0.1.15",
-                                   .arn = kRole, .type = "AssumedRole"}) +
-                             Line({.sec = 90, .name = "GetObject", .ip = "AWS Internal",
-                                   .arn = kRole, .type = "AssumedRole"})}});
+    neg.Go({{"ct.jsonl", Line({.sec = 0,
+                               .name = "DescribeTags",
+                               .ip = "10.0.1.15",
+                               .arn = kRole,
+                               .type = "AssumedRole"}) +
+                             Line({.sec = 60,
+                                   .name = "DescribeTags",
+                                   .ip = "10.0.1.15",
+                                   .arn = kRole,
+                                   .type = "AssumedRole"}) +
+                             Line({.sec = 90,
+                                   .name = "GetObject",
+                                   .ip = "AWS Internal",
+                                   .arn = kRole,
+                                   .type = "AssumedRole"})}});
     EXPECT_EQ(neg.findings.size(), 0u);
 }
 
@@ -105,11 +132,15 @@ TEST(Behavior, GpuBurstAndFirstSeenRegion) {
     Run r;
     std::string log;
     // Learning: a day of activity in us-east-1.
-    for (int h = 0; h < 24; ++h) log += Line({.sec = h * 3600, .name = "DescribeTags"});
+    for (int h = 0; h < 24; ++h)
+        log += Line({.sec = h * 3600, .name = "DescribeTags"});
     for (int i = 0; i < 2; ++i)
-        log += Line({.sec = 30 * 3600 + i * 60, .name = "RunInstances", .region = "ap-south-1",
+        log += Line({.sec = 30 * 3600 + i * 60,
+                     .name = "RunInstances",
+                     .region = "ap-south-1",
                      .extra = "\"requestParameters\":{\"instanceType\":\"p3.16xlarge\"}"});
-    log += Line({.sec = 31 * 3600, .name = "RunInstances",
+    log += Line({.sec = 31 * 3600,
+                 .name = "RunInstances",
                  .extra = "\"requestParameters\":{\"instanceType\":\"t3.micro\"}"});
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("CryptoCurrency:IAMUser/GpuInstanceBurst"), 1u);
@@ -133,8 +164,9 @@ TEST(Behavior, AttackToolUserAgentOncePerPrincipal) {
 
 TEST(Behavior, DiscoveryBurstAndAccessDenied) {
     Run r;
-    const char* apis[] = {"ListUsers", "ListRoles", "DescribeInstances", "DescribeRegions",
-                          "ListBuckets", "GetAccountSummary", "ListSecrets", "DescribeVpcs"};
+    const char* apis[] = {"ListUsers",       "ListRoles",   "DescribeInstances",
+                          "DescribeRegions", "ListBuckets", "GetAccountSummary",
+                          "ListSecrets",     "DescribeVpcs"};
     std::string log;
     int s = 0;
     for (const char* a : apis)
@@ -146,7 +178,8 @@ TEST(Behavior, DiscoveryBurstAndAccessDenied) {
     Run slow;
     std::string slow_log;
     s = 0;
-    for (const char* a : apis) slow_log += Line({.sec = s += 1800, .name = a});
+    for (const char* a : apis)
+        slow_log += Line({.sec = s += 1800, .name = a});
     slow.Go({{"ct.jsonl", slow_log}});
     EXPECT_EQ(slow.Count("Discovery:IAMUser/AnomalousBehavior"), 0u);
     EXPECT_EQ(slow.Count("Recon:IAMUser/AccessDeniedBurst"), 0u);
@@ -157,9 +190,17 @@ TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {
     std::string root = "arn:aws:iam::111122223333:root";
     std::string log;
     for (int i = 0; i < 4; ++i)
-        log += Line({.sec = i * 30, .name = "ConsoleLogin", .arn = root, .key = "", .type = "Root",
+        log += Line({.sec = i * 30,
+                     .name = "ConsoleLogin",
+                     .arn = root,
+                     .key = "",
+                     .type = "Root",
                      .extra = "\"responseElements\":{\"ConsoleLogin\":\"Failure\"}"});
-    log += Line({.sec = 200, .name = "ConsoleLogin", .arn = root, .key = "", .type = "Root",
+    log += Line({.sec = 200,
+                 .name = "ConsoleLogin",
+                 .arn = root,
+                 .key = "",
+                 .type = "Root",
                  .extra = "\"responseElements\":{\"ConsoleLogin\":\"Success\"},"
                           "\"additionalEventData\":{\"MFAUsed\":\"No\"}"});
     log += Line({.sec = 300, .name = "DeactivateMFADevice"});
@@ -168,15 +209,16 @@ TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {
     ASSERT_EQ(r.Count("Policy:IAMUser/RootCredentialUsage"), 1u);
     EXPECT_EQ(r.Count("Persistence:IAMUser/MFARemoved"), 1u);
     Run neg;
-    neg.Go({{"ct.jsonl", Line({.sec = 0, .name = "ConsoleLogin",
-                                .extra = "\"responseElements\":{\"ConsoleLogin\":\"Success\"}"})}});
+    neg.Go({{"ct.jsonl", Line({.sec = 0,
+                               .name = "ConsoleLogin",
+                               .extra = "\"responseElements\":{\"ConsoleLogin\":\"Success\"}"})}});
     EXPECT_EQ(neg.findings.size(), 0u);
 }
 
 TEST(Behavior, LoggingBlindWindow) {
     Run r;
-    r.Go({{"ct.jsonl", Line({.sec = 0, .name = "StopLogging"}) +
-                           Line({.sec = 1800, .name = "StartLogging"})}});
+    r.Go({{"ct.jsonl",
+           Line({.sec = 0, .name = "StopLogging"}) + Line({.sec = 1800, .name = "StartLogging"})}});
     ASSERT_EQ(r.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 1u);
     EXPECT_NE(r.findings[0].rule_title.find("30 min"), std::string::npos);
     Run failed;
@@ -188,20 +230,23 @@ TEST(Behavior, S3MassOperationsAndSecrets) {
     Run r;
     std::string log;
     for (int i = 0; i < 25; ++i)
-        log += Line({.sec = i * 5, .name = "DeleteObject",
+        log += Line({.sec = i * 5,
+                     .name = "DeleteObject",
                      .extra = "\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"k" +
                               std::to_string(i) + "\"}"});
     for (int i = 0; i < 6; ++i)
-        log += Line({.sec = 200 + i, .name = "GetSecretValue",
-                     .extra = "\"requestParameters\":{\"secretId\":\"s" + std::to_string(i) +
-                              "\"}"});
+        log +=
+            Line({.sec = 200 + i,
+                  .name = "GetSecretValue",
+                  .extra = "\"requestParameters\":{\"secretId\":\"s" + std::to_string(i) + "\"}"});
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("Impact:S3/ObjectDeletion.Unusual"), 1u);
     EXPECT_EQ(r.Count("CredentialAccess:IAMUser/BulkSecretRead"), 1u);
     Run neg;
     std::string few;
     for (int i = 0; i < 5; ++i)
-        few += Line({.sec = i * 5, .name = "DeleteObject",
+        few += Line({.sec = i * 5,
+                     .name = "DeleteObject",
                      .extra = "\"requestParameters\":{\"bucketName\":\"b\",\"key\":\"k\"}"});
     neg.Go({{"ct.jsonl", few}});
     EXPECT_EQ(neg.Count("Impact:S3/ObjectDeletion.Unusual"), 0u);
@@ -278,8 +323,8 @@ TEST(Suppress, YamlAndCsvEntriesWithExpiry) {
 }
 
 TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
-    auto mk = [](TimeMs t, std::string rule, std::string tactic, std::string ip,
-                 std::string actor, std::string src, std::string level = "high") {
+    auto mk = [](TimeMs t, std::string rule, std::string tactic, std::string ip, std::string actor,
+                 std::string src, std::string level = "high") {
         Finding f;
         f.time = t;
         f.rule_id = rule;
@@ -304,7 +349,8 @@ TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
         // Shares the attacker IP but 3 days later: a separate incident.
         mk(72 * h, "late", "discovery", "198.51.100.7", "", "cloudtrail"),
     };
-    auto incs = analytics::BuildIncidents(fs, {}, {{"instance:i-0abc123def4567890", "ip:10.0.1.15"}});
+    auto incs =
+        analytics::BuildIncidents(fs, {}, {{"instance:i-0abc123def4567890", "ip:10.0.1.15"}});
     ASSERT_EQ(incs.size(), 3u);
     const analytics::Incident& top = incs[0];
     EXPECT_EQ(top.finding_ids.size(), 3u);

@@ -16,7 +16,8 @@ std::string Ev(int sec, const std::string& name, const std::string& extra = "") 
                     "\",\"eventSource\":\"test.amazonaws.com\",\"eventName\":\"" + name +
                     "\",\"awsRegion\":\"us-east-1\",\"eventID\":\"id-" + name + "-" +
                     std::to_string(sec) + "\",\"recipientAccountId\":\"111122223333\"";
-    if (!extra.empty()) s += "," + extra;
+    if (!extra.empty())
+        s += "," + extra;
     return s + "}\n";
 }
 
@@ -62,14 +63,16 @@ struct Fixture {
     }
     size_t Count(const std::string& jsonl, const std::string& id = "corr") {
         size_t n = 0;
-        for (const auto& f : Run(jsonl)) n += f.rule_id == id;
+        for (const auto& f : Run(jsonl))
+            n += f.rule_id == id;
         return n;
     }
 };
 
 std::string Corr(const std::string& type, const std::string& rules, const std::string& rest) {
     return "title: C\nid: corr\nlevel: high\ntags: [attack.credential_access, attack.t1110]\n"
-           "correlation:\n    type: " + type + "\n    rules: [" + rules + "]\n" + rest;
+           "correlation:\n    type: " +
+           type + "\n    rules: [" + rules + "]\n" + rest;
 }
 
 TEST(Correlation, EventCountGte) {
@@ -108,15 +111,17 @@ TEST(Correlation, ConditionOperatorsAndRanges) {
     Fixture fx(Corr("event_count", "failed_login",
                     "    group-by: [user]\n    timespan: 1m\n    condition: {gte: 2, lte: 3}\n"));
     std::string ev;
-    for (int i = 0; i < 4; ++i) ev += Ev(i * 5, "Failed", "\"user\":\"a\"");
+    for (int i = 0; i < 4; ++i)
+        ev += Ev(i * 5, "Failed", "\"user\":\"a\"");
     EXPECT_EQ(fx.Count(ev), 0u);
     EXPECT_EQ(fx.Count(Ev(0, "Failed", "\"user\":\"a\"") + Ev(5, "Failed", "\"user\":\"a\"")), 1u);
     EXPECT_EQ(fx.Count(Ev(0, "Failed", "\"user\":\"a\"")), 0u);
 }
 
 TEST(Correlation, ValueCount) {
-    Fixture fx(Corr("value_count", "failed_login",
-                    "    group-by: [ip]\n    timespan: 1h\n    condition: {field: user, gte: 3}\n"));
+    Fixture fx(
+        Corr("value_count", "failed_login",
+             "    group-by: [ip]\n    timespan: 1h\n    condition: {field: user, gte: 3}\n"));
     auto ev = [](int s, const char* u) {
         return Ev(s, "Failed", std::string("\"ip\":\"1.2.3.4\",\"user\":\"") + u + "\"");
     };
@@ -140,29 +145,33 @@ TEST(Correlation, TemporalOrdered) {
                     "    group-by: [user]\n    timespan: 10m\n"));
     auto u = [](int s, const char* n) { return Ev(s, n, "\"user\":\"a\""); };
     EXPECT_EQ(fx.Count(u(0, "Failed") + u(30, "Success")), 1u);
-    EXPECT_EQ(fx.Count(u(0, "Success") + u(30, "Failed")), 0u);           // wrong order
-    EXPECT_EQ(fx.Count(u(0, "Failed") + u(900, "Success")), 0u);          // too late
+    EXPECT_EQ(fx.Count(u(0, "Success") + u(30, "Failed")), 0u);                     // wrong order
+    EXPECT_EQ(fx.Count(u(0, "Failed") + u(900, "Success")), 0u);                    // too late
     EXPECT_EQ(fx.Count(u(0, "Failed") + u(700, "Failed") + u(900, "Success")), 1u); // later start
 }
 
 TEST(Correlation, ValueSumAvgPercentile) {
     auto t = [](int s, int bytes, const char* v = "x") {
-        return Ev(s, "Transfer", "\"user\":\"a\",\"bytes\":" + std::to_string(bytes) +
-                                     ",\"image\":\"" + v + "\"");
+        return Ev(s, "Transfer",
+                  "\"user\":\"a\",\"bytes\":" + std::to_string(bytes) + ",\"image\":\"" + v + "\"");
     };
-    Fixture sum(Corr("value_sum", "transfer",
-                     "    group-by: [user]\n    timespan: 1h\n    condition: {field: bytes, gt: 1000}\n"));
+    Fixture sum(
+        Corr("value_sum", "transfer",
+             "    group-by: [user]\n    timespan: 1h\n    condition: {field: bytes, gt: 1000}\n"));
     EXPECT_EQ(sum.Count(t(0, 600) + t(10, 500)), 1u);
     EXPECT_EQ(sum.Count(t(0, 600) + t(10, 400)), 0u);
-    Fixture avg(Corr("value_avg", "transfer",
-                     "    group-by: [user]\n    timespan: 1h\n    condition: {field: bytes, gt: 500}\n"));
+    Fixture avg(
+        Corr("value_avg", "transfer",
+             "    group-by: [user]\n    timespan: 1h\n    condition: {field: bytes, gt: 500}\n"));
     EXPECT_EQ(avg.Count(t(0, 400) + t(10, 800)), 1u);
     EXPECT_EQ(avg.Count(t(0, 400) + t(10, 500)), 0u);
     // value_percentile: values making up at most 10% of the group's events in the window.
-    Fixture pct(Corr("value_percentile", "transfer",
-                     "    group-by: [user]\n    timespan: 1h\n    condition: {field: image, lte: 10}\n"));
+    Fixture pct(
+        Corr("value_percentile", "transfer",
+             "    group-by: [user]\n    timespan: 1h\n    condition: {field: image, lte: 10}\n"));
     std::string ev;
-    for (int i = 0; i < 19; ++i) ev += t(i, 1, "common");
+    for (int i = 0; i < 19; ++i)
+        ev += t(i, 1, "common");
     ev += t(30, 1, "rare");
     auto f = pct.Run(ev);
     ASSERT_EQ(f.size(), 1u);
@@ -201,14 +210,16 @@ TEST(Correlation, ChainedCorrelationFromTheSpecification) {
         "    timespan: 10m\n";
     Fixture fx(corr);
     std::string ev;
-    for (int i = 0; i < 10; ++i) ev += Ev(i * 5, "Failed", "\"User\":\"bob\"");
+    for (int i = 0; i < 10; ++i)
+        ev += Ev(i * 5, "Failed", "\"User\":\"bob\"");
     ev += Ev(100, "Success", "\"User\":\"bob\"");
     auto f = fx.Run(ev);
     ASSERT_EQ(f.size(), 1u); // the inner correlation is silent inside the chain
     EXPECT_EQ(f[0].rule_id, "chain");
     EXPECT_EQ(f[0].event_id, "id-Success-100");
     std::string nine;
-    for (int i = 0; i < 9; ++i) nine += Ev(i * 5, "Failed", "\"User\":\"bob\"");
+    for (int i = 0; i < 9; ++i)
+        nine += Ev(i * 5, "Failed", "\"User\":\"bob\"");
     EXPECT_EQ(fx.Count(nine + Ev(100, "Success", "\"User\":\"bob\""), "chain"), 0u);
 }
 
@@ -227,7 +238,8 @@ TEST(Correlation, BadCorrelationsAreDiagnosed) {
     analytics::CorrelationEngine e2(cycle.rules);
     EXPECT_EQ(e2.active(), 0u);
     bool saw_cycle = false;
-    for (const auto& d : e2.diagnostics()) saw_cycle |= d.code == "correlation.cycle";
+    for (const auto& d : e2.diagnostics())
+        saw_cycle |= d.code == "correlation.cycle";
     EXPECT_TRUE(saw_cycle);
 
     Fixture huge(Corr("event_count", "failed_login",
@@ -241,9 +253,11 @@ TEST(Correlation, BadCorrelationsAreDiagnosed) {
 // Suzaku's correlation rules (third-party dataset) load, resolve and run.
 TEST(Correlation, SuzakuCorrelationsLoadAndRun) {
     auto ds = test::DatasetsDir();
-    if (ds.empty()) GTEST_SKIP() << "datasets absent";
+    if (ds.empty())
+        GTEST_SKIP() << "datasets absent";
     auto dir = ds / "rules" / "suzaku";
-    if (!std::filesystem::exists(dir)) GTEST_SKIP() << "suzaku rules absent";
+    if (!std::filesystem::exists(dir))
+        GTEST_SKIP() << "suzaku rules absent";
     sigma::RuleSet rules;
     std::vector<sigma::FileReport> reports;
     rules.LoadPath(dir.string(), {}, reports);
@@ -251,7 +265,8 @@ TEST(Correlation, SuzakuCorrelationsLoadAndRun) {
     analytics::CorrelationEngine eng(rules);
     EXPECT_GE(rules.correlations().size(), 5u);
     EXPECT_EQ(eng.active(), rules.correlations().size());
-    for (const auto& d : eng.diagnostics()) ADD_FAILURE() << d.file << ": " << d.message;
+    for (const auto& d : eng.diagnostics())
+        ADD_FAILURE() << d.file << ": " << d.message;
     // Many Failed Logins: 3 failed console logins from one IP within 5 minutes.
     std::string fixed;
     for (int i = 0; i < 3; ++i) {
@@ -259,8 +274,8 @@ TEST(Correlation, SuzakuCorrelationsLoadAndRun) {
         std::snprintf(t, sizeof t, "2024-03-05T10:00:%02dZ", i * 10);
         fixed += std::string("{\"eventVersion\":\"1.08\",\"eventTime\":\"") + t +
                  "\",\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\","
-                 "\"sourceIPAddress\":\"198.51.100.9\",\"eventID\":\"e" + std::to_string(i) +
-                 "\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}\n";
+                 "\"sourceIPAddress\":\"198.51.100.9\",\"eventID\":\"e" +
+                 std::to_string(i) + "\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}\n";
     }
     test::MiniHunt h(rules);
     h.Feed(fixed, "s.jsonl");

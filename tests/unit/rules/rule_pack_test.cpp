@@ -14,7 +14,9 @@ namespace cloudsift {
 namespace {
 namespace fs = std::filesystem;
 
-fs::path RulesDir() { return test::TestDir().parent_path() / "rules"; }
+fs::path RulesDir() {
+    return test::TestDir().parent_path() / "rules";
+}
 
 struct Pack {
     sigma::RuleSet rules;
@@ -34,7 +36,8 @@ std::vector<std::pair<fs::path, std::string>> RuleFiles() {
     std::vector<std::pair<fs::path, std::string>> out;
     for (const auto& e : fs::recursive_directory_iterator(RulesDir()))
         if (e.path().extension() == ".yml")
-            out.emplace_back(e.path(), YAML::LoadAllFromFile(e.path().string())[0]["id"].as<std::string>());
+            out.emplace_back(e.path(),
+                             YAML::LoadAllFromFile(e.path().string())[0]["id"].as<std::string>());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -43,10 +46,13 @@ TEST(RulePack, LoadsWithoutErrors) {
     const Pack& p = ThePack();
     for (const auto& r : p.reports)
         for (const auto& d : r.diagnostics)
-            EXPECT_NE(d.kind, sigma::Diagnostic::Kind::Error) << d.file << ":" << d.line << " " << d.message;
-    for (const auto& d : p.rules.compile_diagnostics()) ADD_FAILURE() << d.file << " " << d.message;
+            EXPECT_NE(d.kind, sigma::Diagnostic::Kind::Error)
+                << d.file << ":" << d.line << " " << d.message;
+    for (const auto& d : p.rules.compile_diagnostics())
+        ADD_FAILURE() << d.file << " " << d.message;
     analytics::CorrelationEngine eng(p.rules);
-    for (const auto& d : eng.diagnostics()) ADD_FAILURE() << d.file << " " << d.message;
+    for (const auto& d : eng.diagnostics())
+        ADD_FAILURE() << d.file << " " << d.message;
     EXPECT_GE(p.rules.size(), 30u);
     EXPECT_EQ(eng.active(), p.rules.correlations().size());
 }
@@ -59,9 +65,11 @@ TEST(RulePack, EveryRuleHasMetadataAndFixtures) {
             EXPECT_EQ(did.size(), 36u) << path;
             EXPECT_TRUE(ids.insert(did).second) << "duplicate id " << did;
             EXPECT_TRUE(doc["title"] && doc["description"] && doc["level"] && doc["tags"] &&
-                        doc["falsepositives"]) << path;
+                        doc["falsepositives"])
+                << path;
             bool attack = false;
-            for (const auto& t : doc["tags"]) attack |= t.as<std::string>().rfind("attack.", 0) == 0;
+            for (const auto& t : doc["tags"])
+                attack |= t.as<std::string>().rfind("attack.", 0) == 0;
             EXPECT_TRUE(attack) << path;
             if (!doc["correlation"]) {
                 EXPECT_TRUE(doc["logsource"]) << path;
@@ -79,7 +87,8 @@ TEST(RulePack, FixturesMatchAndDoNotMatch) {
     for (const auto& [path, id] : RuleFiles()) {
         fs::path fix = test::TestDir() / "fixtures" / "rules" / path.stem();
         for (const char* kind : {"match", "nomatch"}) {
-            if (!fs::is_directory(fix / kind)) continue;
+            if (!fs::is_directory(fix / kind))
+                continue;
             for (const auto& f : fs::directory_iterator(fix / kind)) {
                 test::MiniHunt hunt(p.rules);
                 auto outcome = hunt.Feed(test::ReadFile(f.path()), f.path().string());

@@ -7,6 +7,8 @@
 
 #include "common/sanitize.h"
 #include "common/strings.h"
+#include "formats/vpcflow.h"
+#include "formats/webserver.h"
 
 namespace cloudsift::cli {
 
@@ -85,17 +87,23 @@ bool PrintScanSummary(const ScanSummary& scan, bool verbose) {
     return problems;
 }
 
-void AddScanOptions(CLI::App& sub, ScanOptions& options, std::string& since, std::string& until) {
+void AddScanOptions(CLI::App& sub, ScanOptions& options, ScanArgs& args) {
     sub.add_option("paths", options.inputs, "Files, directories (recursive), globs; - for stdin")
         ->required();
     sub.add_option("--threads", options.threads, "Worker threads (default: all cores)");
-    sub.add_option("--since", since, "Only events at or after this time (ISO 8601 or -2h/-3d)");
-    sub.add_option("--until", until, "Only events at or before this time (ISO 8601 or -2h/-3d)");
+    sub.add_option("--since", args.since, "Only events at or after this time (ISO 8601 or -2h/-3d)");
+    sub.add_option("--until", args.until, "Only events at or before this time (ISO 8601 or -2h/-3d)");
     sub.add_option("--input-format", options.format,
                    "Decode every file with this format (see `cloudsift formats`)");
+    sub.add_option("--vpcflow-fields", args.vpcflow_fields,
+                   "Field list of headerless VPC Flow Logs (\"${version} ${srcaddr} …\")");
+    sub.add_option("--log-format", args.log_format,
+                   "nginx log_format string for custom web server logs");
 }
 
-void ResolveTimeBounds(ScanOptions& options, const std::string& since, const std::string& until) {
+void ResolveScanOptions(ScanOptions& options, const ScanArgs& args) {
+    const std::string& since = args.since;
+    const std::string& until = args.until;
     TimeMs now = NowMs();
     if (!since.empty()) {
         options.since = ParseTimeBound(since, now);
@@ -109,6 +117,16 @@ void ResolveTimeBounds(ScanOptions& options, const std::string& since, const std
         throw CLI::ValidationError("--since", "--since is after --until");
     if (!options.format.empty() && !FindFormat(options.format))
         throw CLI::ValidationError("--input-format", "unknown format: " + options.format);
+    if (!args.vpcflow_fields.empty()) {
+        auto fields = ParseVpcFlowFields(args.vpcflow_fields);
+        if (!fields.ok()) throw CLI::ValidationError("--vpcflow-fields", fields.error().message);
+        options.custom_formats.push_back(MakeVpcFlowFormat(std::move(fields.value())));
+    }
+    if (!args.log_format.empty()) {
+        auto format = MakeNginxFormat(args.log_format);
+        if (!format.ok()) throw CLI::ValidationError("--log-format", format.error().message);
+        options.custom_formats.push_back(std::move(format.value()));
+    }
 }
 
 } // namespace cloudsift::cli

@@ -37,11 +37,16 @@ bool StderrIsTty();
 //! position and reason (sanitized). Returns whether any input was skipped or malformed.
 bool PrintScanSummary(const ScanSummary& scan, bool verbose);
 
-//! Adds the options every scanning command shares to sub.
-void AddScanOptions(CLI::App& sub, ScanOptions& options, std::string& since, std::string& until);
+//! Raw text of the options every scanning command shares, resolved by ResolveScanOptions.
+struct ScanArgs {
+    std::string since, until, vpcflow_fields, log_format;
+};
 
-//! Resolves --since/--until strings into options (throws CLI::ValidationError on bad input).
-void ResolveTimeBounds(ScanOptions& options, const std::string& since, const std::string& until);
+//! Adds the options every scanning command shares to sub.
+void AddScanOptions(CLI::App& sub, ScanOptions& options, ScanArgs& args);
+
+//! Resolves time bounds and custom formats into options (throws CLI::ValidationError).
+void ResolveScanOptions(ScanOptions& options, const ScanArgs& args);
 
 //! Exit status of a run that completed but skipped or could not read some input.
 inline constexpr int kExitInputSkipped = 3;

@@ -13,12 +13,13 @@ namespace {
 
 struct BacktestArgs {
     HuntOptions hunt;
-    std::string since, until, format = "table", output;
+    ScanArgs scan_args;
+    std::string format = "table", output;
     bool analytics = false;
 };
 
 int RunBacktest(BacktestArgs& a) {
-    ResolveTimeBounds(a.hunt.scan, a.since, a.until);
+    ResolveScanOptions(a.hunt.scan, a.scan_args);
     if (a.format != "table" && a.format != "csv" && a.format != "jsonl")
         throw CLI::ValidationError("--format", "expected table, csv or jsonl");
     std::vector<sigma::FileReport> reports;
@@ -95,7 +96,7 @@ int RunBacktest(BacktestArgs& a) {
 const Registration kBacktest{
     "backtest", "Run rules over logs and count findings per rule per day", [](CLI::App& sub) {
         auto a = std::make_shared<BacktestArgs>();
-        AddScanOptions(sub, a->hunt.scan, a->since, a->until);
+        AddScanOptions(sub, a->hunt.scan, a->scan_args);
         sub.add_option("-r,--rules", a->hunt.rule_paths,
                        "Rule file or directory (repeatable; default: built-in rules)");
         sub.add_option("--filter", a->hunt.filter_paths, "Sigma filter file or directory");

@@ -15,7 +15,8 @@ namespace {
 
 struct HuntArgs {
     HuntOptions hunt;
-    std::string since, until, format = "table", output, min_level, color = "auto";
+    ScanArgs scan_args;
+    std::string format = "table", output, min_level, color = "auto";
     std::vector<std::string> statuses;
     std::string ioc, suppress, incidents_out;
     bool quiet = false, verbose = false, no_analytics = false, no_correlations = false;
@@ -87,7 +88,7 @@ size_t PrintRuleReports(const std::vector<sigma::FileReport>& reports, bool quie
 }
 
 int RunHuntCommand(HuntArgs& a) {
-    ResolveTimeBounds(a.hunt.scan, a.since, a.until);
+    ResolveScanOptions(a.hunt.scan, a.scan_args);
     OutputFormat fmt;
     if (!ParseOutputFormat(a.format, fmt))
         throw CLI::ValidationError("--format", "expected table, jsonl, json or csv");
@@ -213,7 +214,7 @@ int RunHuntCommand(HuntArgs& a) {
 const Registration kHunt{
     "hunt", "Hunt logs with Sigma rules and print findings", [](CLI::App& sub) {
         auto a = std::make_shared<HuntArgs>();
-        AddScanOptions(sub, a->hunt.scan, a->since, a->until);
+        AddScanOptions(sub, a->hunt.scan, a->scan_args);
         sub.add_option("-r,--rules", a->hunt.rule_paths,
                        "Rule file or directory (repeatable; default: built-in rules)");
         sub.add_option("--filter", a->hunt.filter_paths, "Sigma filter file or directory");

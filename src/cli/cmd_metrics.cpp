@@ -18,7 +18,8 @@ using Counts = std::map<std::string, uint64_t>;
 
 struct MetricsArgs {
     ScanOptions scan;
-    std::string since, until, format = "table", output;
+    ScanArgs scan_args;
+    std::string format = "table", output;
     std::vector<std::string> fields;
     size_t top = 50;
     bool quiet = false;
@@ -50,7 +51,7 @@ private:
 };
 
 int RunMetrics(MetricsArgs& a) {
-    ResolveTimeBounds(a.scan, a.since, a.until);
+    ResolveScanOptions(a.scan, a.scan_args);
     OutputFormat fmt;
     if (!ParseOutputFormat(a.format, fmt) || fmt == OutputFormat::Json)
         throw CLI::ValidationError("--format", "expected table, jsonl or csv");
@@ -119,7 +120,7 @@ int RunMetrics(MetricsArgs& a) {
 const Registration kMetrics{
     "metrics", "Count records by the value of one or more fields", [](CLI::App& sub) {
         auto a = std::make_shared<MetricsArgs>();
-        AddScanOptions(sub, a->scan, a->since, a->until);
+        AddScanOptions(sub, a->scan, a->scan_args);
         sub.add_option("--field", a->fields, "Field path to count by (repeatable: combined key)")
             ->required();
         sub.add_option("--top", a->top, "Show the N most frequent values (0 = all)")

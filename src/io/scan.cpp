@@ -46,6 +46,8 @@ public:
         } else {
             format = SniffFormat(std::string_view(buffer_).substr(0, kSniffBytes), out_.info);
         }
+        for (const auto& custom : options_.custom_formats)
+            if (format && custom->Name() == format->Name()) format = custom.get();
         if (!format) {
             out_.skipped = true;
             if (!st.ok()) {

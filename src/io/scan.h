@@ -21,6 +21,9 @@ struct ScanOptions {
     unsigned threads = 0;                  //!< 0 = all cores
     std::optional<TimeMs> since, until;    //!< prune AWSLogs files by path date; drop records outside
     std::string format;                    //!< force a format by name ("" = sniff)
+    //! Configured variants of registered formats (e.g. vpcflow with --vpcflow-fields, nginx with
+    //! --log-format): used in place of the registered format of the same name.
+    std::vector<std::shared_ptr<const Format>> custom_formats;
     uint64_t max_document_bytes = 1ull << 30; //!< cap for whole-document formats after decompression
     uint64_t max_line_bytes = 64ull << 20;    //!< longest line accepted in line formats
 };

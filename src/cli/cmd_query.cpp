@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "common/sanitize.h"
+#include "common/strings.h"
 #include "store/case_store.h"
 #include "store/render.h"
 #include "store/saved_queries.h"
@@ -25,7 +26,9 @@ int RunSql(store::Connection& con, const std::string& sql, store::RenderFormat f
            std::ostream& os) {
     auto t = con.Query(sql);
     if (!t) {
-        std::cerr << "query error: " << TerminalSafe(t.error().message) << "\n";
+        // DuckDB messages span lines (caret under the error); keep the layout, escape the rest.
+        std::cerr << "query error: ";
+        for (auto line : Split(t.error().message, '\n')) std::cerr << TerminalSafe(line) << "\n";
         return kExitFatal;
     }
     store::Render(os, t.value(), fmt);

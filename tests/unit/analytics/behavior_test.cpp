@@ -1,6 +1,9 @@
 // Behavioural analytics, incidents, IOC and suppression lists: positive and negative fixtures.
 #include <gtest/gtest.h>
 
+// Ct fixtures name only the fields a case needs.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #include "analytics/incident.h"
 #include "analytics/ioc.h"
 #include "analytics/suppress.h"
@@ -34,11 +37,11 @@ std::string Line(const Ct& c) {
     return s + "}\n";
 }
 
-struct Run {
+struct Hunt {
     sigma::RuleSet rules;
     analytics::Intel intel;
     std::vector<Finding> findings;
-    Run() { rules.Compile(); }
+    Hunt() { rules.Compile(); }
     void Go(const std::vector<std::pair<std::string, std::string>>& files,
             analytics::BehaviorOptions opt = {}) {
         test::MiniHunt h(rules, &intel);
@@ -58,7 +61,7 @@ struct Run {
 const char* kRole = "arn:aws:sts::111122223333:assumed-role/web-role/i-0abc123def4567890";
 
 TEST(Behavior, InstanceCredentialsOutsideAws) {
-    Run r;
+    Hunt r;
     std::string log;
     for (int i = 0; i < 3; ++i)
         log += Line({.sec = i * 60,
@@ -76,7 +79,7 @@ TEST(Behavior, InstanceCredentialsOutsideAws) {
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"), 1u);
     // Inside variant: another private address.
-    Run in;
+    Hunt in;
     in.Go({{"ct.jsonl", Line({.sec = 0,
                               .name = "DescribeTags",
                               .ip = "10.0.1.15",
@@ -89,7 +92,7 @@ TEST(Behavior, InstanceCredentialsOutsideAws) {
                                   .type = "AssumedRole"})}});
     EXPECT_EQ(in.Count("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS"), 1u);
     // Negative: same address, or AWS Internal / service endpoints.
-    Run neg;
+    Hunt neg;
     neg.Go({{"ct.jsonl", Line({.sec = 0,
                                .name = "DescribeTags",
                                .ip = "10.0.1.15",
@@ -109,7 +112,7 @@ TEST(Behavior, InstanceCredentialsOutsideAws) {
 }
 
 TEST(Behavior, CryptoMiningDnsAndFlows) {
-    Run r;
+    Hunt r;
     r.intel.LoadMiningDomains("# pools\nnanopool.org\n");
     std::string dns =
         R"({"version":"1.100000","account_id":"111122223333","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"2024-03-05T10:00:00Z","query_name":"xmr-eu1.nanopool.org.","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":[],"srcaddr":"10.0.1.15","srcport":"5312","transport":"UDP","srcids":{"instance":"i-0abc"}})"
@@ -129,7 +132,7 @@ TEST(Behavior, CryptoMiningDnsAndFlows) {
 }
 
 TEST(Behavior, GpuBurstAndFirstSeenRegion) {
-    Run r;
+    Hunt r;
     std::string log;
     // Learning: a day of activity in us-east-1.
     for (int h = 0; h < 24; ++h)
@@ -150,7 +153,7 @@ TEST(Behavior, GpuBurstAndFirstSeenRegion) {
 }
 
 TEST(Behavior, AttackToolUserAgentOncePerPrincipal) {
-    Run r;
+    Hunt r;
     std::string log;
     for (int i = 0; i < 5; ++i) {
         Ct c{.sec = i, .name = "GetCallerIdentity"};
@@ -163,7 +166,7 @@ TEST(Behavior, AttackToolUserAgentOncePerPrincipal) {
 }
 
 TEST(Behavior, DiscoveryBurstAndAccessDenied) {
-    Run r;
+    Hunt r;
     const char* apis[] = {"ListUsers",       "ListRoles",   "DescribeInstances",
                           "DescribeRegions", "ListBuckets", "GetAccountSummary",
                           "ListSecrets",     "DescribeVpcs"};
@@ -175,7 +178,7 @@ TEST(Behavior, DiscoveryBurstAndAccessDenied) {
     EXPECT_EQ(r.Count("Discovery:IAMUser/AnomalousBehavior"), 1u);
     EXPECT_EQ(r.Count("Recon:IAMUser/AccessDeniedBurst"), 1u);
     // Negative: the same calls spread over hours, all allowed.
-    Run slow;
+    Hunt slow;
     std::string slow_log;
     s = 0;
     for (const char* a : apis)
@@ -186,7 +189,7 @@ TEST(Behavior, DiscoveryBurstAndAccessDenied) {
 }
 
 TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {
-    Run r;
+    Hunt r;
     std::string root = "arn:aws:iam::111122223333:root";
     std::string log;
     for (int i = 0; i < 4; ++i)
@@ -208,7 +211,7 @@ TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {
     EXPECT_EQ(r.Count("CredentialAccess:IAMUser/ConsoleBruteForceSuccess"), 1u);
     ASSERT_EQ(r.Count("Policy:IAMUser/RootCredentialUsage"), 1u);
     EXPECT_EQ(r.Count("Persistence:IAMUser/MFARemoved"), 1u);
-    Run neg;
+    Hunt neg;
     neg.Go({{"ct.jsonl", Line({.sec = 0,
                                .name = "ConsoleLogin",
                                .extra = "\"responseElements\":{\"ConsoleLogin\":\"Success\"}"})}});
@@ -216,18 +219,18 @@ TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {
 }
 
 TEST(Behavior, LoggingBlindWindow) {
-    Run r;
+    Hunt r;
     r.Go({{"ct.jsonl",
            Line({.sec = 0, .name = "StopLogging"}) + Line({.sec = 1800, .name = "StartLogging"})}});
     ASSERT_EQ(r.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 1u);
     EXPECT_NE(r.findings[0].rule_title.find("30 min"), std::string::npos);
-    Run failed;
+    Hunt failed;
     failed.Go({{"ct.jsonl", Line({.sec = 0, .name = "StopLogging", .error = "AccessDenied"})}});
     EXPECT_EQ(failed.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 0u);
 }
 
 TEST(Behavior, S3MassOperationsAndSecrets) {
-    Run r;
+    Hunt r;
     std::string log;
     for (int i = 0; i < 25; ++i)
         log += Line({.sec = i * 5,
@@ -242,7 +245,7 @@ TEST(Behavior, S3MassOperationsAndSecrets) {
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("Impact:S3/ObjectDeletion.Unusual"), 1u);
     EXPECT_EQ(r.Count("CredentialAccess:IAMUser/BulkSecretRead"), 1u);
-    Run neg;
+    Hunt neg;
     std::string few;
     for (int i = 0; i < 5; ++i)
         few += Line({.sec = i * 5,
@@ -288,7 +291,7 @@ TEST(Ioc, CsvAndStixWithBadLines) {
 }
 
 TEST(Ioc, MatchesRecordsOfAnySource) {
-    Run r;
+    Hunt r;
     std::vector<analytics::IocSet::Problem> problems;
     r.intel.iocs.Parse("ip,198.51.100.77,known miner\n", problems);
     r.Go({{"ct.jsonl", Line({.sec = 0, .name = "ListBuckets", .ip = "198.51.100.77"}) +

@@ -29,12 +29,19 @@ bool Has(element e, std::string_view key) {
     return obj.at_key(key).get(v) == simdjson::SUCCESS;
 }
 
+// A parsed JSON null standing for "absent": a default-constructed element must never be read.
+element Absent() {
+    static simdjson::dom::parser parser;
+    static const element null_element = parser.parse(simdjson::padded_string(std::string_view("null"))).value();
+    return null_element;
+}
+
 element At(element e, std::string_view key) {
     simdjson::dom::object obj;
     element v;
     if (e.get_object().get(obj) == simdjson::SUCCESS && obj.at_key(key).get(v) == simdjson::SUCCESS)
         return v;
-    return element();
+    return Absent();
 }
 
 std::string_view Str(element e) {

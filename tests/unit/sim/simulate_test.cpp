@@ -109,9 +109,12 @@ TEST_F(SimulateRun, EveryTruthEntryPointsAtItsRecord) {
             ASSERT_LE(size_t(t.line), lines.size());
             std::string_view line = lines[size_t(t.line - 1)];
             EXPECT_FALSE(line.empty());
-            if (t.source_type == "vpcflow") EXPECT_TRUE(line.find(" 3333 ") != line.npos ||
-                                                        line.find(" 14444 ") != line.npos);
-            if (t.source_type == "route53resolver") EXPECT_NE(line.find("pool"), line.npos);
+            if (t.source_type == "vpcflow") {
+                EXPECT_TRUE(line.find(" 3333 ") != line.npos || line.find(" 14444 ") != line.npos);
+            }
+            if (t.source_type == "route53resolver") {
+                EXPECT_NE(line.find("pool"), line.npos);
+            }
         }
     }
 }

@@ -72,7 +72,6 @@ size_t PrintRuleReports(const std::vector<sigma::FileReport>& reports, bool quie
     size_t errors = 0, unsupported = 0;
     for (const auto& r : reports)
         for (const auto& d : r.diagnostics) {
-            if (d.code == "correlation.unsupported") continue; // evaluated by the hunt
             if (d.kind == sigma::Diagnostic::Kind::Error) ++errors;
             else if (d.kind == sigma::Diagnostic::Kind::Unsupported) ++unsupported;
             else continue;

@@ -672,20 +672,20 @@ void ForEachContainer(simdjson::dom::element e, const std::vector<std::string>& 
         if (e.type() == element_type::OBJECT) {
             fn(e);
         } else if (e.type() == element_type::ARRAY) {
-            for (auto child : e.get_array().value_unsafe())
+            for (auto child : simdjson::dom::array(e))
                 if (child.type() == element_type::OBJECT || child.type() == element_type::ARRAY)
                     fn(child);
         }
         return;
     }
     if (e.type() == element_type::ARRAY) {
-        for (auto child : e.get_array().value_unsafe())
+        for (auto child : simdjson::dom::array(e))
             ForEachContainer(child, parts, idx, depth + 1, fn);
         return;
     }
     if (e.type() != element_type::OBJECT) return;
     simdjson::dom::element child;
-    if (e.get_object().value_unsafe().at_key(parts[idx]).get(child) != simdjson::SUCCESS) return;
+    if (simdjson::dom::object(e).at_key(parts[idx]).get(child) != simdjson::SUCCESS) return;
     ForEachContainer(child, parts, idx + 1, depth + 1, fn);
 }
 

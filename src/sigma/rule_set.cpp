@@ -371,10 +371,6 @@ struct RuleSet::Impl {
                 for (auto jt = per_rule.begin(); jt != per_rule.end(); ++jt)
                     alias[jt->first.as<std::string>()] = jt->second.as<std::string>();
             }
-        rep.diagnostics.push_back(MakeDiag(DKind::Unsupported, rep.file, doc, c.title,
-                                           "correlation.unsupported",
-                                           "unsupported: correlation rules are evaluated by the "
-                                           "correlation engine (" + c.type + ")"));
         ++rep.correlations;
         set.correlations_.push_back(std::move(c));
     }

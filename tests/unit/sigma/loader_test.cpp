@@ -133,10 +133,6 @@ const DiagCase kDiagCases[] = {
      "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n"
      "  condition: sel | count() > 5\n",
      Diagnostic::Kind::Unsupported, "condition.aggregation", 7},
-    {"correlation_unsupported",
-     "title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n  group-by: [u]\n"
-     "  timespan: 1h\n  condition:\n    gte: 10\n",
-     Diagnostic::Kind::Unsupported, "correlation.unsupported", 1},
     {"correlation_bad_type",
      "title: C\ncorrelation:\n  type: nope\n  rules: [a]\n  timespan: 1h\n",
      Diagnostic::Kind::Error, "correlation.type", 3},
@@ -224,7 +220,7 @@ TEST(SigmaFilters, LogsourceMismatchIsNotApplied) {
     EXPECT_EQ(l.set.compile_diagnostics()[0].code, "filter.logsource");
 }
 
-// Correlation rules are kept, resolved and reported as unsupported, never dropped silently.
+// Correlation rules are kept and resolved for the correlation engine (no diagnostics).
 TEST(SigmaCorrelation, ParsedAndResolved) {
     Loaded l("title: Chain\nid: c1\nlevel: critical\ntags: [attack.persistence]\n"
              "correlation:\n  type: temporal_ordered\n  rules:\n    - IAM CreateUser\n    - ak\n"
@@ -243,7 +239,7 @@ TEST(SigmaCorrelation, ParsedAndResolved) {
     EXPECT_EQ(l.set.size(), 2u);
     ASSERT_EQ(l.set.correlations().size(), 2u);
     EXPECT_EQ(l.reports[0].correlations, 2);
-    EXPECT_EQ(l.Diags(Diagnostic::Kind::Unsupported).size(), 2u);
+    EXPECT_EQ(l.Diags(Diagnostic::Kind::Unsupported).size(), 0u);
     const Correlation& c = l.set.correlations()[0];
     EXPECT_EQ(c.type, "temporal_ordered");
     EXPECT_EQ(c.timespan_ms, 600000);

@@ -92,7 +92,7 @@ struct DigestChain {
         const std::string acct = "111122223333", region = "us-east-1", bucket = "trail-bucket";
         std::string prev_object, prev_hash, prev_sig;
         for (int h = 0; h < hours; ++h) {
-            char hh[8];
+            char hh[16];
             std::snprintf(hh, sizeof hh, "%02d", h);
             std::string log_name = acct + "_CloudTrail_" + region + "_20240301T" + hh +
                                    "05Z_log" + std::to_string(h) + ".json.gz";

@@ -78,8 +78,12 @@ void SuppressionList::Parse(std::string_view text, std::vector<Problem>& problem
                 }
             }
             std::string why;
-            if (ok && !Add(std::move(e), why))
+            if (ok && !Add(std::move(e), why)) {
                 problems.push_back({line, why});
+            } else if (!ok && e.rule.empty() && e.principal.empty() && e.ip.empty() &&
+                       e.user_agent.empty()) {
+                problems.push_back({line, "entry names no rule, principal, ip or user_agent"});
+            }
         }
         return;
     }

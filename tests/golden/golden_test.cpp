@@ -50,6 +50,8 @@ TEST_P(GoldenHunt, ExactFindings) {
     options.scan.inputs = {(dir / "input").string()};
     options.scan.threads = 2;
     options.rule_paths = {(dir / "rules").string()};
+    // Golden cases pin the Sigma engine; behavioural analytics have their own tests.
+    options.analytics = fs::exists(dir / "with-analytics");
     std::vector<sigma::FileReport> reports;
     auto rules = LoadRules(options, reports);
     for (const auto& r : reports)

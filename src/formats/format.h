@@ -34,6 +34,7 @@ struct FileInfo {
     std::string path;       //!< as given / discovered (display form)
     PathHints hints;
     uint64_t size = 0;      //!< bytes on disk
+    TimeMs mtime = 0;       //!< last modification time of the file (0 = unknown, e.g. stdin)
 };
 
 //! One decoded record handed to the consumer; valid only during the callback.

@@ -1,6 +1,7 @@
 #include "io/scan.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -323,6 +324,10 @@ ScanSummary Scan(const ScanOptions& options,
         auto& f = summary.files[i];
         f.info.path = files[i];
         f.info.hints = ParsePathHints(files[i]);
+        struct stat st{};
+        if (files[i] != "-" && ::stat(files[i].c_str(), &st) == 0)
+            f.info.mtime = static_cast<TimeMs>(st.st_mtim.tv_sec) * 1000 +
+                           st.st_mtim.tv_nsec / 1'000'000;
     }
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
     threads = std::max(1u, std::min<unsigned>(threads, std::max<size_t>(1, files.size())));

@@ -68,6 +68,30 @@ bool Interesting(std::string_view action, std::string_view actor, std::string_vi
            !InstanceSessionId(actor).empty();
 }
 
+// APIs of GuardDuty's persistence category: new credentials, users, policies and trust.
+bool IsPersistenceApi(std::string_view a) {
+    static const std::set<std::string_view> kApis = {
+        "CreateAccessKey",      "CreateLoginProfile",     "UpdateLoginProfile",
+        "CreateUser",           "AddUserToGroup",         "AttachUserPolicy",
+        "AttachRolePolicy",     "AttachGroupPolicy",      "PutUserPolicy",
+        "PutRolePolicy",        "PutGroupPolicy",         "CreateRole",
+        "UpdateAssumeRolePolicy", "CreatePolicyVersion",  "SetDefaultPolicyVersion",
+        "CreateServiceSpecificCredential", "UploadSSHPublicKey", "ImportKeyPair",
+        "CreateKeyPair",        "CreateSAMLProvider",     "CreateOpenIDConnectProvider",
+        "ModifyInstanceAttribute", "DeactivateMFADevice", "DeleteVirtualMFADevice"};
+    return kApis.count(a) > 0;
+}
+
+// First-seen key of a principal's access to a bucket (per S3 operation) or a secret.
+std::string ResourceKey(std::string_view principal, std::string_view action,
+                        std::string_view what) {
+    std::string op = StartsWith(action, "Delete") ? "delete"
+                     : action == "CopyObject"      ? "copy"
+                     : action == "GetObject"       ? "read"
+                                                   : "secret";
+    return "res\x1f" + std::string(principal) + "\x1f" + op + ":" + std::string(what);
+}
+
 bool IsAwsInternal(std::string_view ip) {
     return ip.empty() || ip == "AWS Internal" || EndsWith(ip, ".amazonaws.com") ||
            ip.find_first_of(" abcdefghijklmnopqrstuvwxyz") != std::string_view::npos;
@@ -250,10 +274,21 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
                 break;
             }
     }
-    if (!service_actor && !principal.empty()) {
-        Touch("principal\x1f" + principal, rec, file);
-        Touch("api\x1f" + principal + "\x1f" + std::string(n.action), rec, file);
-        Touch("ua\x1f" + principal + "\x1f" + UserAgentFamily(n.user_agent), rec, file);
+    // Calls made by or through an AWS service (service-linked roles, console back-end calls)
+    // are not the principal's own behaviour.
+    static const FieldPath kInvokedBy = FieldPath::Parse("userIdentity.invokedBy");
+    bool invoked = rec.event.Find(kInvokedBy, [](const Value&) { return true; });
+    const bool via_service = service_actor || invoked || n.src_ip == "AWS Internal" ||
+                             EndsWith(n.src_ip, ".amazonaws.com") ||
+                             n.user_agent == "AWS Internal";
+    // First-seen baselines are per IAM identity: sessions of one role share the role's baseline.
+    std::string baseline(!n.session_issuer.empty() ? n.session_issuer : principal);
+    if (!via_service && !baseline.empty()) {
+        Touch("principal\x1f" + baseline, rec, file);
+        Touch("api\x1f" + baseline + "\x1f" + std::string(n.action), rec, file);
+        std::string family = UserAgentFamily(n.user_agent);
+        if (!family.empty())
+            Touch("ua\x1f" + baseline + "\x1f" + family, rec, file);
     }
     if (!n.account.empty() && !n.region.empty() && n.outcome != "failure")
         Touch("region\x1f" + std::string(n.account) + "\x1f" + std::string(n.region), rec, file);
@@ -266,6 +301,19 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     row.mfa = std::string(n.mfa);
     row.outcome = std::string(n.outcome);
     row.resource = std::string(n.resource);
+    // What the principal reads or deletes: bucket per S3 operation, secret or parameter name.
+    if (!via_service && !baseline.empty() && !n.resource.empty()) {
+        std::string_view a = n.action;
+        std::string_view what;
+        if (a == "GetObject" || a == "CopyObject" || a == "DeleteObject" || a == "DeleteObjects")
+            what = n.resource.substr(0, n.resource.find('/'));
+        else if (a == "GetSecretValue" || StartsWith(a, "GetParameter"))
+            what = n.resource;
+        if (!what.empty())
+            Touch(ResourceKey(baseline, a, what), rec, file);
+    }
+    row.baseline = std::move(baseline);
+    row.via_service = via_service;
     if (n.action == "RunInstances") {
         static const FieldPath kType = FieldPath::Parse("requestParameters.instanceType");
         static const FieldPath kItems =
@@ -355,18 +403,49 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     }
 
     // --- First-seen behaviour after the learning window ---------------------------------------
+    int64_t learn = opt.learning_ms > 0 ? opt.learning_ms : (tmax - tmin) / 4;
+    learn = std::min<int64_t>(std::max<int64_t>(learn, 0), 7 * 24 * kHour);
+    const TimeMs learned = tmin < tmax ? tmin + learn : INT64_MAX;
+    // Each principal learns for `learn` from its own first call; nothing fires meanwhile.
+    auto learned_of = [&](const std::string& p) -> TimeMs {
+        auto it = seen.find("principal\x1f" + p);
+        return it == seen.end() ? INT64_MAX : it->second.first + learn;
+    };
+    // Whether principal p first called api after its learning window, or p itself appeared
+    // only after the account's learning window (an identity no baseline knows).
+    // Less than an hour of learning is no baseline: then everything counts as new.
+    const bool baselined = tmin < tmax && learn >= kHour;
+    auto novel_key = [&](const std::string& p, const std::string& key) {
+        if (!baselined)
+            return true;
+        if (p.empty())
+            return false;
+        auto pit = seen.find("principal\x1f" + p);
+        if (pit == seen.end())
+            return false;
+        if (pit->second.first > learned)
+            return true;
+        auto it = seen.find(key);
+        return it != seen.end() && it->second.first > pit->second.first + learn;
+    };
+    auto novel = [&](const std::string& p, std::string_view api) {
+        return novel_key(p, "api\x1f" + p + "\x1f" + std::string(api));
+    };
+    // Reads and deletions count toward mass-access detectors only on buckets and secrets the
+    // principal did not already use while learning (an app reading its own bucket is routine).
+    auto novel_resource = [&](const ActivityRow* r) {
+        if (r->via_service)
+            return false;
+        std::string_view res = r->resource;
+        if (r->ev.event_name.find("Object") != std::string::npos)
+            res = res.substr(0, res.find('/'));
+        return novel_key(r->baseline, ResourceKey(r->baseline, r->ev.event_name, res));
+    };
     if (tmin < tmax) {
-        int64_t learn = opt.learning_ms > 0 ? opt.learning_ms : (tmax - tmin) / 4;
-        learn = std::min<int64_t>(learn, 7 * 24 * kHour);
-        const TimeMs learned = tmin + learn;
         std::vector<std::pair<std::string, const FirstSeen*>> keys;
         for (const auto& [k, v] : seen)
             keys.emplace_back(k, &v);
         std::sort(keys.begin(), keys.end());
-        auto principal_known = [&](const std::string& p) {
-            auto it = seen.find("principal\x1f" + p);
-            return it != seen.end() && it->second.first <= learned;
-        };
         for (const auto& [k, v] : keys) {
             auto parts = Split(k, '\x1f');
             if (parts[0] == "tool") {
@@ -378,20 +457,20 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             }
             if (v->first <= learned)
                 continue;
+            if ((parts[0] == "api" || parts[0] == "ua") && v->first <= learned_of(std::string(parts[1])))
+                continue;
             if (parts[0] == "region") {
                 out.push_back(AnalyticFinding(v->ev, "Discovery:IAMUser/FirstSeenRegion",
                                               "First activity in a region the account never "
                                               "used: " +
                                                   std::string(parts[2]),
                                               "medium", "defense-evasion", "T1535"));
-            } else if (parts[0] == "api" && principal_known(std::string(parts[1])) &&
-                       !IsReadApi(parts[2])) {
+            } else if (parts[0] == "api" && IsPersistenceApi(parts[2])) {
                 out.push_back(AnalyticFinding(v->ev, "Persistence:IAMUser/AnomalousBehavior",
                                               "Principal called an API it never used before: " +
                                                   std::string(parts[2]),
                                               "low", "persistence", ""));
-            } else if (parts[0] == "ua" && principal_known(std::string(parts[1])) &&
-                       !parts[2].empty()) {
+            } else if (parts[0] == "ua") {
                 out.push_back(AnalyticFinding(v->ev, "InitialAccess:IAMUser/NewUserAgentFamily",
                                               "Principal used a new user-agent family: " +
                                                   std::string(parts[2]),
@@ -446,7 +525,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         }
         const std::string who = PrincipalKey(ev);
         // Discovery bursts and AccessDenied ratio.
-        if (IsReadApi(a) || IsDenied(r->error_code)) {
+        if ((IsReadApi(a) || IsDenied(r->error_code)) && !r->via_service) {
             Window& w = discovery[who];
             w.Push(r, W);
             std::set<std::string_view> distinct;
@@ -457,7 +536,13 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                 if (IsDenied(x->error_code))
                     ++denied;
             }
-            if (distinct.size() >= opt.discovery_distinct && once("disc" + who, ev.time, W))
+            // A burst is anomalous only when it goes beyond the principal's known behaviour.
+            size_t new_apis = 0;
+            if (distinct.size() >= opt.discovery_distinct)
+                for (std::string_view api : distinct)
+                    new_apis += novel(r->baseline, api);
+            if (distinct.size() >= opt.discovery_distinct && new_apis >= opt.discovery_novel &&
+                once("disc" + who, ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Discovery:IAMUser/AnomalousBehavior",
                                               "Burst of " + std::to_string(distinct.size()) +
                                                   " distinct discovery APIs in minutes",
@@ -515,7 +600,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         // S3 mass reads / copies / deletions.
         if ((a == "GetObject" || a == "CopyObject" || a == "DeleteObject" ||
              a == "DeleteObjects") &&
-            !r->resource.empty()) {
+            !r->resource.empty() && novel_resource(r)) {
             std::string op = a == "GetObject" ? "read" : a == "CopyObject" ? "copy" : "delete";
             Window& w = s3[who + "|" + op];
             w.Push(r, W);
@@ -537,8 +622,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             }
         }
         // Bulk secret reads.
-        if (a == "GetSecretValue" || a == "GetParameter" || a == "GetParameters" ||
-            a == "GetParametersByPath") {
+        if ((a == "GetSecretValue" || a == "GetParameter" || a == "GetParameters" ||
+            a == "GetParametersByPath") &&
+            (r->resource.empty() ? novel(r->baseline, a) : novel_resource(r))) {
             Window& w = secrets[who];
             w.Push(r, W);
             std::set<std::string_view> names;

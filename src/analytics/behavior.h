@@ -26,7 +26,8 @@ namespace cloudsift::analytics {
 struct BehaviorOptions {
     int64_t learning_ms = 0; //!< first-seen learning window; 0 = 25% of the data span
     int64_t burst_window_ms = 10 * 60 * 1000;
-    size_t discovery_distinct = 8; //!< distinct List/Describe/Get APIs in the window
+    size_t discovery_distinct = 8; //!< distinct List/Describe/Get APIs in the window …
+    size_t discovery_novel = 3;    //!< … of which the principal never called this many before
     size_t denied_min = 3;         //!< AccessDenied count in the window …
     double denied_ratio = 0.25;    //!< … and their share of the principal's calls
     size_t s3_mass_objects = 20;   //!< distinct objects read/copied/deleted in the window
@@ -57,6 +58,8 @@ struct ActivityRow {
     std::string mfa;      //!< "true" / "false" / ""
     std::string resource; //!< bucket/key, secret id, instance type (RunInstances)
     std::string outcome;  //!< success / failure
+    std::string baseline; //!< first-seen identity: the role behind a session, else the actor
+    bool via_service = false; //!< made by or through an AWS service (invokedBy, AWS Internal)
 };
 
 //! Earliest event of a first-seen key.

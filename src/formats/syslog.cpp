@@ -56,7 +56,8 @@ int YearOfDays(int64_t days) {
 class SyslogDecoder final : public LineDecoder {
 public:
     explicit SyslogDecoder(const FileInfo& info) {
-        now_ = NowMs();
+        // The latest plausible record time: the file's last write, else the current time.
+        now_ = info.mtime > 0 ? info.mtime : NowMs();
         if (info.hints.day >= 0) {
             year_ = YearOfDays(info.hints.day);
             fixed_year_ = true;

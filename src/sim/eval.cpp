@@ -265,8 +265,10 @@ std::string EvalReportJson(const EvalReport& r) {
         o += ",\"technique\":";
         AppendJsonString(o, t.technique);
         o += ",\"steps\":[";
-        for (size_t k = 0; k < t.steps.size(); ++k)
-            o += (k ? "," : "") + std::to_string(t.steps[k]);
+        for (size_t k = 0; k < t.steps.size(); ++k) {
+            if (k) o += ',';
+            o += std::to_string(t.steps[k]);
+        }
         o += "],\"records\":" + std::to_string(t.records) +
              ",\"detected_records\":" + std::to_string(t.detected_records) +
              ",\"detected\":" + (t.detected ? "true" : "false") + ",\"delay_seconds\":" +

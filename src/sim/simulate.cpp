@@ -2,6 +2,8 @@
 
 #include <libdeflate.h>
 #include <openssl/evp.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +41,7 @@ struct StreamSpec {
 struct StreamBuf {
     std::string data;
     uint64_t records = 0;
+    TimeMs last = 0; //!< time of the latest record
 };
 
 struct PendingTruth {
@@ -53,6 +56,7 @@ struct OutFile {
     std::string bytes;
     uint64_t records = 0;
     uint64_t malicious = 0;
+    TimeMs last = 0; //!< time of the latest record (the file's modification time)
 };
 
 struct WindowResult {
@@ -116,6 +120,7 @@ public:
         for (auto& [idx, f] : plain_files_) {
             f.out.close();
             if (!f.out) return Error{"io.write", "cannot write " + f.rel};
+            SetModified(dir_ / f.rel, f.last);
         }
         return Finish();
     }
@@ -127,6 +132,7 @@ private:
         uint64_t lines = 0;
         uint64_t bytes = 0;
         uint64_t malicious = 0;
+        TimeMs last = 0;
         std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> sha{EVP_MD_CTX_new(), EVP_MD_CTX_free};
     };
 
@@ -240,7 +246,7 @@ private:
                 if (cursor_done[i] || (only != kAll && scen[i].first != only)) continue;
                 size_t s = scen[i].first;
                 cursor_done[i] = 1;
-                Put(bufs[s], s, scen[i].second->text);
+                Put(bufs[s], s, scen[i].second->text, scen[i].second->time);
                 res.truths.push_back({s, LineOf(s, bufs[s]), scen[i].second});
             }
             while (next_scen < scen.size() && cursor_done[next_scen]) ++next_scen;
@@ -257,7 +263,7 @@ private:
                 bg.Next(rng, t, scratch, acct, region);
                 size_t s = Existing(Source::CloudTrail, acct, region, -1);
                 flush(s, t);
-                Put(bufs[s], s, scratch);
+                Put(bufs[s], s, scratch, t);
             }
         }
         auto text_source = [&](int which, auto&& gen) {
@@ -269,14 +275,14 @@ private:
             int a = NextFlow(rng, w_, t, scratch);
             size_t s = Existing(Source::VpcFlow, a, "", -1);
             flush(s, t);
-            Put(bufs[s], s, scratch);
+            Put(bufs[s], s, scratch, t);
         });
         text_source(2, [&](Rng& rng, TimeMs t) {
             scratch.clear();
             int a = NextDns(rng, w_, t, scratch);
             size_t s = Existing(Source::Resolver, a, "", -1);
             flush(s, t);
-            Put(bufs[s], s, scratch);
+            Put(bufs[s], s, scratch, t);
         });
         text_source(3, [&](Rng& rng, TimeMs t) {
             scratch.clear();
@@ -284,16 +290,16 @@ private:
             int h = NextWeb(rng, w_, t, scratch, scratch2);
             size_t sa = Existing(Source::Alb, 0, "", -1), sn = Existing(Source::Nginx, 0, "", h);
             flush(sa, t);
-            Put(bufs[sa], sa, scratch);
+            Put(bufs[sa], sa, scratch, t);
             flush(sn, t);
-            Put(bufs[sn], sn, scratch2);
+            Put(bufs[sn], sn, scratch2, t);
         });
         text_source(4, [&](Rng& rng, TimeMs t) {
             scratch.clear();
             int h = NextAuth(rng, w_, t, scratch);
             size_t s = Existing(Source::AuthLog, 0, "", h);
             flush(s, t);
-            Put(bufs[s], s, scratch);
+            Put(bufs[s], s, scratch, t);
         });
         flush_to(kAll, t0 + kWindow);
         Finalize(win, t0, bufs, res);
@@ -302,10 +308,11 @@ private:
 
     bool IsCt(size_t s) const { return streams_[s].source == Source::CloudTrail; }
 
-    void Put(StreamBuf& b, size_t s, std::string_view text) {
+    void Put(StreamBuf& b, size_t s, std::string_view text, TimeMs t) {
         if (IsCt(s) && b.records > 0) b.data += ',';
         b.data += text;
         ++b.records;
+        b.last = std::max(b.last, t);
     }
 
     uint64_t LineOf(size_t s, const StreamBuf& b) const {
@@ -323,7 +330,7 @@ private:
             uint64_t mal = 0;
             for (auto& t : res.truths) mal += t.stream == s;
             if (!sp.plain_path.empty()) {
-                res.files.push_back({s, {}, std::move(b.data), b.records, mal});
+                res.files.push_back({s, {}, std::move(b.data), b.records, mal, b.last});
                 continue;
             }
             Rng rng(DeriveSeed(o_.seed, {LabelHash("name"), win, s}));
@@ -366,7 +373,7 @@ private:
             size_t n = libdeflate_gzip_compress(c, content.data(), content.size(), gz.data(),
                                                 gz.size());
             gz.resize(n);
-            res.files.push_back({s, std::move(rel), std::move(gz), b.records, mal});
+            res.files.push_back({s, std::move(rel), std::move(gz), b.records, mal, b.last});
         }
         libdeflate_free_compressor(c);
     }
@@ -401,6 +408,7 @@ private:
                 pf.lines += f.records;
                 pf.bytes += f.bytes.size();
                 pf.malicious += f.malicious;
+                pf.last = std::max(pf.last, f.last);
                 summary_.bytes += f.bytes.size();
                 continue;
             }
@@ -411,6 +419,7 @@ private:
             out.write(f.bytes.data(), std::streamsize(f.bytes.size()));
             out.close();
             if (!out) return Error{"io.write", "cannot write " + p.string()};
+            SetModified(p, f.last);
             paths_[f.stream] = f.rel_path;
             manifest_files_.push_back(ManifestEntry(f.rel_path, src, f.records, f.malicious,
                                                     f.bytes.size(), Sha256Hex(f.bytes)));
@@ -482,6 +491,16 @@ private:
         if (!WriteFile("MANIFEST.json", Manifest()))
             return Error{"io.write", "cannot write MANIFEST.json"};
         return summary_;
+    }
+
+    // A log file's modification time is its last write: the time of its latest record, so
+    // readers that infer a missing year from it (RFC 3164 syslog) see a real system's file.
+    static void SetModified(const fs::path& p, TimeMs t) {
+        if (t <= 0) return;
+        struct timespec ts[2];
+        ts[0].tv_sec = ts[1].tv_sec = time_t(t / 1000);
+        ts[0].tv_nsec = ts[1].tv_nsec = long(t % 1000) * 1000000;
+        (void)utimensat(AT_FDCWD, p.c_str(), ts, 0);
     }
 
     bool WriteFile(const std::string& name, std::string_view data) {

@@ -148,8 +148,41 @@ TEST(Behavior, GpuBurstAndFirstSeenRegion) {
     r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("CryptoCurrency:IAMUser/GpuInstanceBurst"), 1u);
     EXPECT_EQ(r.Count("Discovery:IAMUser/FirstSeenRegion"), 1u);
-    // First-seen API (write) by a known principal after learning.
+    // RunInstances is new for the principal but not a persistence API.
+    EXPECT_EQ(r.Count("Persistence:IAMUser/AnomalousBehavior"), 0u);
+}
+
+// First-seen persistence APIs: only after the principal's own learning window, never for calls
+// made through an AWS service.
+TEST(Behavior, FirstSeenPersistenceApiNeedsThePrincipalsBaseline) {
+    Hunt r;
+    std::string log;
+    for (int h = 0; h < 24; ++h)
+        log += Line({.sec = h * 3600, .name = "DescribeTags"});
+    log += Line({.sec = 25 * 3600, .name = "CreateAccessKey"});
+    r.Go({{"ct.jsonl", log}});
     EXPECT_EQ(r.Count("Persistence:IAMUser/AnomalousBehavior"), 1u);
+    // A principal first seen at hour 20 is still learning at hour 25 (learning = 6 h).
+    Hunt late;
+    std::string l2;
+    for (int h = 0; h < 24; ++h)
+        l2 += Line({.sec = h * 3600, .name = "DescribeTags"});
+    const std::string bob = "arn:aws:iam::111122223333:user/bob", bob_key = "AKIAEXAMPLE00000002";
+    std::string other = Line({.sec = 20 * 3600 + 1, .name = "DescribeTags", .arn = bob, .key = bob_key}) +
+                        Line({.sec = 25 * 3600, .name = "CreateAccessKey", .arn = bob,
+                              .key = bob_key});
+    late.Go({{"ct.jsonl", l2 + other}});
+    EXPECT_EQ(late.Count("Persistence:IAMUser/AnomalousBehavior"), 0u);
+    // The same call made by an AWS service on the principal's behalf is not its behaviour.
+    Hunt svc;
+    std::string l3;
+    for (int h = 0; h < 24; ++h)
+        l3 += Line({.sec = h * 3600, .name = "DescribeTags"});
+    std::string via = Line({.sec = 25 * 3600, .name = "CreateAccessKey"});
+    via.replace(via.find("\"userIdentity\":{") + 16, 0,
+                "\"invokedBy\":\"cloudformation.amazonaws.com\",");
+    svc.Go({{"ct.jsonl", l3 + via}});
+    EXPECT_EQ(svc.Count("Persistence:IAMUser/AnomalousBehavior"), 0u);
 }
 
 TEST(Behavior, AttackToolUserAgentOncePerPrincipal) {
@@ -229,6 +262,30 @@ TEST(Behavior, LoggingBlindWindow) {
     Hunt failed;
     failed.Go({{"ct.jsonl", Line({.sec = 0, .name = "StopLogging", .error = "AccessDenied"})}});
     EXPECT_EQ(failed.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 0u);
+}
+
+// With a baseline, mass reads count only buckets the principal did not read while learning.
+TEST(Behavior, MassReadsCountOnlyNewBuckets) {
+    auto get = [](int sec, const std::string& bucket, int i) {
+        return Line({.sec = sec,
+                     .name = "GetObject",
+                     .extra = "\"requestParameters\":{\"bucketName\":\"" + bucket +
+                              "\",\"key\":\"k" + std::to_string(i) + "\"}"});
+    };
+    std::string learn;
+    for (int h = 0; h < 24; ++h)
+        learn += get(h * 3600, "app-assets", h);
+    std::string own, other;
+    for (int i = 0; i < 30; ++i) {
+        own += get(25 * 3600 + i, "app-assets", 100 + i);
+        other += get(25 * 3600 + i, "customer-exports", i);
+    }
+    Hunt routine;
+    routine.Go({{"ct.jsonl", learn + own}});
+    EXPECT_EQ(routine.Count("Exfiltration:S3/ObjectRead.Unusual"), 0u);
+    Hunt exfil;
+    exfil.Go({{"ct.jsonl", learn + other}});
+    EXPECT_EQ(exfil.Count("Exfiltration:S3/ObjectRead.Unusual"), 1u);
 }
 
 TEST(Behavior, S3MassOperationsAndSecrets) {

@@ -71,6 +71,28 @@ TEST(Syslog, Rfc5424AndIsoVariant) {
     EXPECT_TRUE(d.records[3].Has("appname", "systemd"));
 }
 
+// Without a dated path the year comes from the file's last write: records never lie after it.
+TEST(Syslog, YearFromModificationTime) {
+    struct Case {
+        const char* mtime;
+        const char* line;
+        const char* expect;
+    } cases[] = {
+        {"2024-06-01T00:00:00Z", "Mar  1 12:00:00 h sshd[1]: x", "2024-03-01T12:00:00Z"},
+        {"2025-01-05T08:00:00Z", "Dec 31 23:59:59 h sshd[1]: x", "2024-12-31T23:59:59Z"},
+        {"2025-01-05T08:00:00Z", "Jan  2 03:00:00 h sshd[1]: x", "2025-01-02T03:00:00Z"},
+        // Syslog stamps are local time: up to a day past the write still belongs to its year.
+        {"2024-03-01T02:00:00Z", "Mar  1 12:00:00 h sshd[1]: x", "2024-03-01T12:00:00Z"},
+    };
+    for (const auto& c : cases) {
+        FileInfo info;
+        info.mtime = *ParseIsoTime(c.mtime);
+        auto d = DecodeWith(SyslogFormat(), std::string(c.line) + "\n", info);
+        ASSERT_EQ(d.records.size(), 1u) << c.line;
+        EXPECT_EQ(d.records[0].time, *ParseIsoTime(c.expect)) << c.mtime << " " << c.line;
+    }
+}
+
 TEST(Syslog, Sniffing) {
     FileInfo none;
     EXPECT_GE(SyslogFormat().Sniff(Fixture("auth.log"), none), 60);

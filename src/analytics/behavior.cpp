@@ -528,13 +528,15 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         if ((IsReadApi(a) || IsDenied(r->error_code)) && !r->via_service) {
             Window& w = discovery[who];
             w.Push(r, W);
-            std::set<std::string_view> distinct;
+            std::set<std::string_view> distinct, denied_apis;
             size_t denied = 0;
             for (const ActivityRow* x : w.rows) {
                 if (IsReadApi(x->ev.event_name))
                     distinct.insert(x->ev.event_name);
-                if (IsDenied(x->error_code))
+                if (IsDenied(x->error_code)) {
                     ++denied;
+                    denied_apis.insert(x->ev.event_name);
+                }
             }
             // A burst is anomalous only when it goes beyond the principal's known behaviour.
             size_t new_apis = 0;
@@ -547,7 +549,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                                               "Burst of " + std::to_string(distinct.size()) +
                                                   " distinct discovery APIs in minutes",
                                               "medium", "discovery", "T1580"));
-            if (denied >= opt.denied_min &&
+            // Probing is denial on several different APIs; one API denied over and over is a
+            // missing permission of a workload.
+            if (denied_apis.size() >= opt.denied_min &&
                 double(denied) / double(w.rows.size()) >= opt.denied_ratio &&
                 once("denied" + who, ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Recon:IAMUser/AccessDeniedBurst",

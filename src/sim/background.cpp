@@ -127,7 +127,22 @@ void CtBackground::Next(Rng& rng, TimeMs t, std::string& out, int& account, std:
     spec_.api = api;
     spec_.time = t;
     spec_.region = region;
-    spec_.outcome = rng.Chance(0.018) ? CallOutcome::AccessDenied : CallOutcome::Success;
+    // Authorization failures in a working account are sticky misconfigurations — a principal
+    // denied on the same call every time (a missing permission in its policy) — plus people
+    // opening console pages their role cannot read; a working workload is not denied at random
+    // across the APIs it uses.
+    double draw = rng.Uniform();
+    bool denied = false;
+    if (p.kind == K::SsoAdmin) {
+        denied = draw < 0.01;
+    } else {
+        uint64_t h = DeriveSeed(w_.seed, {LabelHash(a.id), LabelHash(p.name), LabelHash("deny")});
+        const Mix& mix = MixFor(p.kind);
+        bool misconfigured = h % 100 < 30;
+        const Api* broken = mix.apis[(h / 100) % mix.apis.size()];
+        denied = misconfigured && api == broken && draw < 0.9;
+    }
+    spec_.outcome = denied ? CallOutcome::AccessDenied : CallOutcome::Success;
     spec_.console = false;
     spec_.tls = true;
     spec_.vars.clear();

@@ -219,6 +219,21 @@ TEST(Behavior, DiscoveryBurstAndAccessDenied) {
     slow.Go({{"ct.jsonl", slow_log}});
     EXPECT_EQ(slow.Count("Discovery:IAMUser/AnomalousBehavior"), 0u);
     EXPECT_EQ(slow.Count("Recon:IAMUser/AccessDeniedBurst"), 0u);
+    // Negative: one API denied again and again (a workload's missing permission).
+    Hunt sticky;
+    std::string sticky_log;
+    for (int i = 0; i < 8; ++i)
+        sticky_log += Line({.sec = 10 + i * 20, .name = "GetObject", .error = "AccessDenied"});
+    sticky.Go({{"ct.jsonl", sticky_log}});
+    EXPECT_EQ(sticky.Count("Recon:IAMUser/AccessDeniedBurst"), 0u);
+    // Negative: a burst the principal makes routinely (an inventory run every hour) is known.
+    Hunt routine;
+    std::string routine_log;
+    for (int h = 0; h < 24; ++h)
+        for (size_t k = 0; k < std::size(apis); ++k)
+            routine_log += Line({.sec = h * 3600 + int(k) * 20, .name = apis[k]});
+    routine.Go({{"ct.jsonl", routine_log}});
+    EXPECT_EQ(routine.Count("Discovery:IAMUser/AnomalousBehavior"), 0u);
 }
 
 TEST(Behavior, ConsoleBruteForceRootNoMfaAndMfaRemoval) {

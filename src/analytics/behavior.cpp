@@ -411,11 +411,14 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         auto it = seen.find("principal\x1f" + p);
         return it == seen.end() ? INT64_MAX : it->second.first + learn;
     };
-    // Whether principal p first called api after its learning window, or p itself appeared
-    // only after the account's learning window (an identity no baseline knows).
-    // Less than an hour of learning is no baseline: then everything counts as new.
+    // Burst detectors ask whether an API, bucket or secret is new for the principal: used for the
+    // first time within the burst window (first use at or after `since`) and at least an hour
+    // after the principal's own first call (it had a history without it), or used by a principal
+    // that appeared only after the account's learning window (an identity no baseline knows). Data spanning under 4 h is no baseline: then everything counts as new.
+    // Unlike the first-seen findings this needs no full learning window, so an attack early in
+    // the data is still measured against the hour of history before it.
     const bool baselined = tmin < tmax && learn >= kHour;
-    auto novel_key = [&](const std::string& p, const std::string& key) {
+    auto novel_key = [&](const std::string& p, const std::string& key, TimeMs since) {
         if (!baselined)
             return true;
         if (p.empty())
@@ -426,20 +429,22 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         if (pit->second.first > learned)
             return true;
         auto it = seen.find(key);
-        return it != seen.end() && it->second.first > pit->second.first + learn;
+        return it != seen.end() && it->second.first >= since &&
+               it->second.first > pit->second.first + kHour;
     };
-    auto novel = [&](const std::string& p, std::string_view api) {
-        return novel_key(p, "api\x1f" + p + "\x1f" + std::string(api));
+    auto novel = [&](const std::string& p, std::string_view api, TimeMs since) {
+        return novel_key(p, "api\x1f" + p + "\x1f" + std::string(api), since);
     };
-    // Reads and deletions count toward mass-access detectors only on buckets and secrets the
-    // principal did not already use while learning (an app reading its own bucket is routine).
+    // Reads and deletions count toward mass-access detectors only on buckets and secrets new
+    // for the principal (an app reading its own bucket is routine).
     auto novel_resource = [&](const ActivityRow* r) {
         if (r->via_service)
             return false;
         std::string_view res = r->resource;
         if (r->ev.event_name.find("Object") != std::string::npos)
             res = res.substr(0, res.find('/'));
-        return novel_key(r->baseline, ResourceKey(r->baseline, r->ev.event_name, res));
+        return novel_key(r->baseline, ResourceKey(r->baseline, r->ev.event_name, res),
+                         r->ev.time - opt.burst_window_ms);
     };
     if (tmin < tmax) {
         std::vector<std::pair<std::string, const FirstSeen*>> keys;
@@ -542,7 +547,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             size_t new_apis = 0;
             if (distinct.size() >= opt.discovery_distinct)
                 for (std::string_view api : distinct)
-                    new_apis += novel(r->baseline, api);
+                    new_apis += novel(r->baseline, api, ev.time - W);
             if (distinct.size() >= opt.discovery_distinct && new_apis >= opt.discovery_novel &&
                 once("disc" + who, ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Discovery:IAMUser/AnomalousBehavior",
@@ -628,7 +633,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         // Bulk secret reads.
         if ((a == "GetSecretValue" || a == "GetParameter" || a == "GetParameters" ||
             a == "GetParametersByPath") &&
-            (r->resource.empty() ? novel(r->baseline, a) : novel_resource(r))) {
+            (r->resource.empty() ? novel(r->baseline, a, ev.time - W) : novel_resource(r))) {
             Window& w = secrets[who];
             w.Push(r, W);
             std::set<std::string_view> names;

@@ -163,6 +163,8 @@ Finding EvidenceOf(const Record& rec, const FileInfo& file) {
     f.event_source = std::string(n.service);
     f.source_type = std::string(n.source_type);
     f.actor = std::string(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
+    if (f.actor.empty() && StartsWith(n.instance_id, "i-"))
+        f.actor = std::string(n.instance_id); // the instance that queried / connected
     f.access_key = std::string(n.access_key);
     f.source_ip = std::string(n.src_ip);
     f.user_agent = std::string(n.user_agent);

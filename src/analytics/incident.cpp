@@ -99,6 +99,18 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs,
 
 } // namespace
 
+namespace {
+// "i-" followed by 8 or 17 lower-case hex digits.
+bool IsInstanceId(std::string_view s) {
+    if (!StartsWith(s, "i-") || (s.size() != 10 && s.size() != 19))
+        return false;
+    for (char c : s.substr(2))
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+} // namespace
+
 std::vector<std::string> EntityKeys(const Finding& f) {
     std::vector<std::string> keys;
     if (!f.access_key.empty())
@@ -112,6 +124,8 @@ std::vector<std::string> EntityKeys(const Finding& f) {
         }
         if (auto inst = InstanceSessionId(f.actor); !inst.empty())
             keys.push_back("instance:" + std::string(inst));
+        else if (IsInstanceId(f.actor))
+            keys.push_back("instance:" + f.actor); // host-level evidence (resolver, flow v5)
     }
     std::string_view ip = f.source_ip;
     if (!ip.empty() && ip != "AWS Internal" && ip != "-" &&

@@ -439,6 +439,17 @@ TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
     analytics::AppendIncidentJson(json, top);
     EXPECT_NE(json.find("\"incident_id\":\"INC-"), std::string::npos);
     EXPECT_NE(json.find("\"tactics\":[\"initial-access\",\"impact\"]"), std::string::npos);
+    // Host-level evidence naming its instance (resolver srcids, flow logs v5) links by instance
+    // without any learned address link.
+    std::vector<Finding> by_id = {
+        mk(h, "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+           "initial-access", "198.51.100.7", kRole, "cloudtrail"),
+        mk(2 * h, "CryptoCurrency:EC2/BitcoinTool.B!DNS", "impact", "10.0.1.15",
+           "i-0abc123def4567890", "route53"),
+    };
+    EXPECT_EQ(analytics::BuildIncidents(by_id).size(), 1u);
+    by_id[1].actor = "i-not-an-instance";
+    EXPECT_EQ(analytics::BuildIncidents(by_id).size(), 2u);
 }
 
 } // namespace

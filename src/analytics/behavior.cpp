@@ -207,6 +207,50 @@ void BehaviorCollector::Touch(std::string key, const Record& rec, const FileInfo
     }
 }
 
+void BehaviorCollector::LearnCreation(const Record& rec) {
+    const Normalized& n = rec.norm;
+    if (n.action != "CreateAccessKey" && n.action != "CreateUser" &&
+        !StartsWith(n.action, "CreateFunction"))
+        return;
+    if (!n.error_code.empty() || n.account.empty())
+        return;
+    std::string creator = !n.access_key.empty() ? "key:" + std::string(n.access_key)
+                          : !n.actor_arn.empty() ? "principal:" + std::string(n.actor_arn)
+                                                 : "";
+    if (creator.empty())
+        return;
+    std::string buf;
+    auto text = [&](const char* path) {
+        std::string out;
+        rec.event.Find(FieldPath::Parse(path), [&](const Value& v) {
+            if (v.IsScalar())
+                out = std::string(v.Text(buf));
+            return false;
+        });
+        return out;
+    };
+    const std::string acct(n.account);
+    if (StartsWith(n.action, "CreateFunction")) {
+        std::string fn = text("requestParameters.functionName");
+        std::string role = text("requestParameters.role");
+        if (fn.empty() || role.empty() || fn.find('/') != std::string::npos)
+            return;
+        role = role.substr(role.rfind('/') + 1);
+        links.emplace_back(creator, "principal:arn:aws:sts::" + acct + ":assumed-role/" + role +
+                                        "/" + fn);
+        return;
+    }
+    std::string user = text("requestParameters.userName");
+    if (user.empty())
+        return;
+    links.emplace_back(creator, "principal:arn:aws:iam::" + acct + ":user/" + user);
+    if (n.action == "CreateAccessKey") {
+        std::string key = text("responseElements.accessKey.accessKeyId");
+        if (!key.empty())
+            links.emplace_back(creator, "key:" + key);
+    }
+}
+
 void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     const Normalized& n = rec.norm;
     // Threat intelligence on any source.
@@ -265,6 +309,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     }
     if (n.source_type.find("cloudtrail") == std::string_view::npos)
         return;
+    LearnCreation(rec);
     std::string principal(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
     const bool service_actor = n.actor_type == "AWSService" || n.actor_type == "AWSAccount";
     // Attack-tool user agents: one finding per (principal, tool) — the first event.

@@ -80,8 +80,14 @@ public:
     std::vector<ActivityRow> rows;
     std::unordered_map<std::string, FirstSeen> first_seen; //!< "api|p|a", "region|acct|r" …
     std::vector<Finding> findings;
+    //! Entity equivalences for incident grouping learned from identity-creating calls: the
+    //! creator ("key:…" or "principal:…") first, the created identity second ("key:AKIA…" of a
+    //! new access key, "principal:arn…:user/U" of a new user, "principal:…assumed-role/R/F" of a
+    //! Lambda function F created with role R). Pass them to BuildIncidents.
+    std::vector<std::pair<std::string, std::string>> links;
 
 private:
+    void LearnCreation(const Record& rec);
     void Touch(std::string key, const Record& rec, const FileInfo& file);
     const Intel& intel_;
 };

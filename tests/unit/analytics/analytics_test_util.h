@@ -52,6 +52,10 @@ public:
         return n;
     }
     const analytics::CorrelationEngine& engine() const { return corr_; }
+    //! Entity links learned by the analytics (empty without intel).
+    std::vector<std::pair<std::string, std::string>> links() const {
+        return behavior_ ? behavior_->links : std::vector<std::pair<std::string, std::string>>{};
+    }
 
     std::vector<Finding> findings;
 

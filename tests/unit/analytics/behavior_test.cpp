@@ -185,6 +185,34 @@ TEST(Behavior, FirstSeenPersistenceApiNeedsThePrincipalsBaseline) {
     EXPECT_EQ(svc.Count("Persistence:IAMUser/AnomalousBehavior"), 0u);
 }
 
+// Identity-creating calls link the creator to what it created, for incident grouping.
+TEST(Behavior, CreationLinksForIncidents) {
+    sigma::RuleSet rules;
+    rules.Compile();
+    analytics::Intel intel;
+    test::MiniHunt h(rules, &intel);
+    std::string log =
+        Line({.sec = 0,
+              .name = "CreateAccessKey",
+              .extra = "\"requestParameters\":{\"userName\":\"svc-x\"},\"responseElements\":"
+                       "{\"accessKey\":{\"userName\":\"svc-x\",\"accessKeyId\":"
+                       "\"AKIANEWKEY000000001\"}}"}) +
+        Line({.sec = 5,
+              .name = "CreateFunction20150331",
+              .extra = "\"requestParameters\":{\"functionName\":\"maint\",\"role\":"
+                       "\"arn:aws:iam::111122223333:role/ops-admin\"}"}) +
+        Line({.sec = 9, .name = "CreateUser", .error = "AccessDenied",
+              .extra = "\"requestParameters\":{\"userName\":\"denied\"}"});
+    h.Feed(log, "ct.jsonl");
+    using L = std::pair<std::string, std::string>;
+    const std::string creator = "key:AKIAEXAMPLE00000001";
+    EXPECT_EQ(h.links(),
+              (std::vector<L>{
+                  {creator, "principal:arn:aws:iam::111122223333:user/svc-x"},
+                  {creator, "key:AKIANEWKEY000000001"},
+                  {creator, "principal:arn:aws:sts::111122223333:assumed-role/ops-admin/maint"}}));
+}
+
 TEST(Behavior, AttackToolUserAgentOncePerPrincipal) {
     Hunt r;
     std::string log;

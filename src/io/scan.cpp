@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;
+constexpr size_t kSniffBytes = 64 * 1024;  // read before sniffing
+constexpr size_t kSniffHead = 16 * 1024;   // shown to each format's Sniff()
 constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
 constexpr size_t kChunkBytes = 4 << 20;
 
@@ -39,13 +40,13 @@ public:
         ByteStream& stream = *opened.stream;
 
         // Fill the first chunk, enough to sniff.
-        buffer_.reserve(kChunkBytes + kPadding);
+        buffer_.reserve(kSniffBytes + kPadding);
         Status st = Fill(stream, kSniffBytes);
         const Format* format = nullptr;
         if (!options_.format.empty()) {
             format = FindFormat(options_.format);
         } else {
-            format = SniffFormat(std::string_view(buffer_).substr(0, kSniffBytes), out_.info);
+            format = SniffFormat(std::string_view(buffer_).substr(0, kSniffHead), out_.info);
         }
         for (const auto& custom : options_.custom_formats)
             if (format && custom->Name() == format->Name()) format = custom.get();
@@ -134,7 +135,9 @@ private:
             if (buffer_.size() > max)
                 return Error{"input.too_large", "document exceeds " + std::to_string(max) +
                                                     " bytes after decompression"};
-            Status st = Fill(stream, std::max<size_t>(kChunkBytes, buffer_.size() / 2));
+            // Grow geometrically from small: most delivery files are a few KiB to a few MiB, and
+            // every byte Fill() reserves is zeroed first.
+            Status st = Fill(stream, std::max<size_t>(kSniffBytes, buffer_.size()));
             if (!st.ok()) return st;
         }
         if (buffer_.size() > max)
@@ -283,16 +286,14 @@ std::vector<std::string> DiscoverFiles(const std::vector<std::string>& inputs,
         if (input.find_first_of("*?[") != std::string::npos) {
             glob_t g{};
             int rc = ::glob(input.c_str(), GLOB_NOSORT, nullptr, &g);
-            std::vector<std::string> found;
+            std::vector<std::string> matches;
             if (rc == 0)
-                for (size_t i = 0; i < g.gl_pathc; ++i) {
-                    std::error_code ec2;
-                    if (fs::is_regular_file(g.gl_pathv[i], ec2)) found.push_back(g.gl_pathv[i]);
-                }
+                for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
             globfree(&g);
-            std::sort(found.begin(), found.end());
-            if (found.empty()) errors.push_back(input + ": no file matches this pattern");
-            for (auto& f : found) add(f);
+            std::sort(matches.begin(), matches.end());
+            if (matches.empty()) errors.push_back(input + ": no file matches this pattern");
+            // A pattern may name directories too ("AWSLogs/*/CloudTrail"): walk them like inputs.
+            for (auto& f : DiscoverFiles(matches, errors)) add(f);
             continue;
         }
         errors.push_back(input + ": no such file or directory");

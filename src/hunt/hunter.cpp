@@ -219,6 +219,9 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         links = InstanceLinks(behavior);
         for (auto& f : analytics::RunBehavior(behavior, options.behavior))
             result.findings.push_back(std::move(f));
+        // Which identity created which (key → new key / user / Lambda role session) joins the
+        // creator's incident with what the created identity did later.
+        for (const auto* c : behavior) links.insert(links.end(), c->links.begin(), c->links.end());
     }
     if (options.suppress) {
         TimeMs now = NowMs();

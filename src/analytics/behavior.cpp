@@ -450,7 +450,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     }
 
     // --- First-seen behaviour after the learning window ---------------------------------------
-    int64_t learn = opt.learning_ms > 0 ? opt.learning_ms : (tmax - tmin) / 4;
+    // No rows (or one instant): no span to learn from (and tmax - tmin must not overflow).
+    int64_t learn = opt.learning_ms > 0 ? opt.learning_ms : tmin < tmax ? (tmax - tmin) / 4 : 0;
     learn = std::min<int64_t>(std::max<int64_t>(learn, 0), 7 * 24 * kHour);
     const TimeMs learned = tmin < tmax ? tmin + learn : INT64_MAX;
     // Each principal learns for `learn` from its own first call; nothing fires meanwhile.

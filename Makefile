@@ -6,7 +6,7 @@ DEBUG     := build/debug
 FUZZDIR   := build/fuzz
 BIN       := $(RELEASE)/cloudsift
 SCENARIO  ?= webapp-coinminer
-RUN_DIR   ?= $(shell mktemp -d -u /tmp/cloudsift-run.XXXXXX)
+RUN_DIR   := $(or $(RUN_DIR),$(shell mktemp -d -u /tmp/cloudsift-run.XXXXXX))
 FUZZ_SECONDS ?= 30
 
 .PHONY: all setup build debug run test bench fuzz format clean

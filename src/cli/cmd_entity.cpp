@@ -1,6 +1,7 @@
 // cloudsift entity: profile of a principal, key, IP, instance, role or bucket in a case.
 #include <iostream>
 
+#include "cli/case_cli.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "store/case_store.h"
@@ -15,15 +16,10 @@ struct EntityArgs {
 };
 
 int RunEntity(const EntityArgs& a) {
-    store::RenderFormat fmt;
-    if (!store::ParseRenderFormat(a.format, fmt))
-        throw CLI::ValidationError("--format", "expected table, csv, jsonl or json");
-    auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::ReadOnly);
-    if (!cs) {
-        std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
-        return kExitFatal;
-    }
-    auto p = store::EntityProfile(cs.value()->conn(), a.value);
+    store::RenderFormat fmt = RenderFormatArg(a.format);
+    auto cs = OpenCaseForReading(a.case_dir);
+    if (!cs) return kExitFatal;
+    auto p = store::EntityProfile(cs->conn(), a.value);
     if (!p) {
         std::cerr << "cloudsift: " << TerminalSafe(p.error().message) << "\n";
         return kExitFatal;

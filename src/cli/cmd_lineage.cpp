@@ -1,6 +1,7 @@
 // cloudsift lineage: walk a temporary credential back to the first principal.
 #include <iostream>
 
+#include "cli/case_cli.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "store/case_store.h"
@@ -15,15 +16,10 @@ struct LineageArgs {
 };
 
 int RunLineage(const LineageArgs& a) {
-    store::RenderFormat fmt;
-    if (!store::ParseRenderFormat(a.format, fmt))
-        throw CLI::ValidationError("--format", "expected table, csv, jsonl or json");
-    auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::ReadOnly);
-    if (!cs) {
-        std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
-        return kExitFatal;
-    }
-    auto l = store::CredentialLineage(cs.value()->conn(), a.key);
+    store::RenderFormat fmt = RenderFormatArg(a.format);
+    auto cs = OpenCaseForReading(a.case_dir);
+    if (!cs) return kExitFatal;
+    auto l = store::CredentialLineage(cs->conn(), a.key);
     if (!l) {
         std::cerr << "cloudsift: " << TerminalSafe(l.error().message) << "\n";
         return kExitFatal;

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli/case_cli.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "common/strings.h"
@@ -36,9 +37,7 @@ int RunSql(store::Connection& con, const std::string& sql, store::RenderFormat f
 }
 
 int RunQuery(const QueryArgs& a) {
-    store::RenderFormat fmt;
-    if (!store::ParseRenderFormat(a.format, fmt))
-        throw CLI::ValidationError("--format", "expected table, csv, jsonl or json");
+    store::RenderFormat fmt = RenderFormatArg(a.format);
     std::vector<std::string> errors;
     auto saved = store::LoadSavedQueries(store::SavedQueriesDir(), errors);
     if (a.list) {
@@ -89,11 +88,8 @@ int RunQuery(const QueryArgs& a) {
         }
         sql = bound.value();
     }
-    auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::ReadOnly);
-    if (!cs) {
-        std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
-        return kExitFatal;
-    }
+    auto cs = OpenCaseForReading(a.case_dir);
+    if (!cs) return kExitFatal;
     std::ofstream file;
     if (!a.output.empty() && a.output != "-") {
         file.open(a.output, std::ios::binary);
@@ -103,11 +99,11 @@ int RunQuery(const QueryArgs& a) {
         }
     }
     std::ostream& os = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
-    if (!sql.empty()) return RunSql(cs.value()->conn(), sql, fmt, os);
+    if (!sql.empty()) return RunSql(cs->conn(), sql, fmt, os);
     if (!isatty(0)) {
         std::stringstream ss;
         ss << std::cin.rdbuf();
-        return RunSql(cs.value()->conn(), ss.str(), fmt, os);
+        return RunSql(cs->conn(), ss.str(), fmt, os);
     }
     // Interactive prompt: statements end with ';'.
     std::cerr << "cloudsift query — case " << TerminalSafe(a.case_dir)
@@ -119,7 +115,7 @@ int RunQuery(const QueryArgs& a) {
         if (buf.empty() && (line == ".quit" || line == ".exit")) break;
         buf += line + "\n";
         if (line.find(';') != std::string::npos) {
-            RunSql(cs.value()->conn(), buf, fmt, os);
+            RunSql(cs->conn(), buf, fmt, os);
             buf.clear();
         }
     }

@@ -1,6 +1,7 @@
 // cloudsift summary: per-principal overview of a case, abused APIs first.
 #include <iostream>
 
+#include "cli/case_cli.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "store/case_store.h"
@@ -17,27 +18,22 @@ struct SummaryArgs {
 };
 
 int RunSummary(const SummaryArgs& a) {
-    store::RenderFormat fmt;
-    if (!store::ParseRenderFormat(a.format, fmt))
-        throw CLI::ValidationError("--format", "expected table, csv, jsonl or json");
-    auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::ReadOnly);
-    if (!cs) {
-        std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
-        return kExitFatal;
-    }
+    store::RenderFormat fmt = RenderFormatArg(a.format);
+    auto cs = OpenCaseForReading(a.case_dir);
+    if (!cs) return kExitFatal;
     std::string path = a.apis_file.empty() ? store::SavedQueriesDir() + "/data/abused_apis.tsv"
                                            : a.apis_file;
     auto abused = store::LoadAbusedApis(path);
     std::vector<std::string> names;
     for (auto& p : abused) names.push_back(p.first);
-    auto s = store::PrincipalSummary(cs.value()->conn(), names);
+    auto s = store::PrincipalSummary(cs->conn(), names);
     if (!s) {
         std::cerr << "cloudsift: " << TerminalSafe(s.error().message) << "\n";
         return kExitFatal;
     }
     if (fmt == store::RenderFormat::Table) std::cout << "Principals\n";
     store::Render(std::cout, s.value(), fmt, 60);
-    auto apis = store::PrincipalApis(cs.value()->conn(), abused);
+    auto apis = store::PrincipalApis(cs->conn(), abused);
     if (!apis) {
         std::cerr << "cloudsift: " << TerminalSafe(apis.error().message) << "\n";
         return kExitFatal;

@@ -1,6 +1,7 @@
 // cloudsift timeline: one merged, time-sorted timeline of a case, filtered by entity and time.
 #include <iostream>
 
+#include "cli/case_cli.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "common/time_util.h"
@@ -30,12 +31,9 @@ int RunTimeline(TimelineArgs& a) {
     store::RenderFormat fmt = store::RenderFormat::Jsonl;
     if (!timesketch && !store::ParseRenderFormat(a.format, fmt))
         throw CLI::ValidationError("--format", "expected table, csv, jsonl, json or timesketch");
-    auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::ReadOnly);
-    if (!cs) {
-        std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
-        return kExitFatal;
-    }
-    auto t = store::Timeline(cs.value()->conn(), a.filter);
+    auto cs = OpenCaseForReading(a.case_dir);
+    if (!cs) return kExitFatal;
+    auto t = store::Timeline(cs->conn(), a.filter);
     if (!t) {
         std::cerr << "cloudsift: " << TerminalSafe(t.error().message) << "\n";
         return kExitFatal;

@@ -2,7 +2,6 @@
 // gzip files of 1000 records) ingested into a fresh case, including hashing, evidence copies and
 // the single-writer DuckDB load; then a saved-query latency and the case size per million events.
 // Usage: bench_ingest [files=300] [threads=2]
-#include <zlib.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "io/gzip.h"
 #include "store/case_store.h"
 #include "store/ingest.h"
 #include "store/saved_queries.h"
@@ -18,20 +18,6 @@ namespace fs = std::filesystem;
 using namespace cloudsift;
 
 namespace {
-
-std::string Gzip(const std::string& data) {
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
 
 const char* kEvent =
     R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAADMIN:s%d","arn":"arn:aws:sts::111122223333:assumed-role/Admin/s%d","accountId":"111122223333","accessKeyId":"ASIABENCH%010d","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAADMIN","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"},"attributes":{"creationDate":"2024-03-01T10:10:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-03-01T%02d:%02d:%02dZ","eventSource":"%s","eventName":"%s","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.%d","userAgent":"aws-cli/2.15.0 Python/3.11","requestParameters":{"bucketName":"bucket-%d"},"responseElements":null,"requestID":"req-%d","eventID":"evt-%d","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"})";
@@ -65,7 +51,7 @@ int main(int argc, char** argv) {
         doc += "]}";
         std::ofstream((in / ("111122223333_CloudTrail_us-east-1_" + std::to_string(f) + ".json.gz")),
                       std::ios::binary)
-            << Gzip(doc);
+            << GzipCompress(doc);
     }
     auto cs = store::CaseStore::Open((root / "case").string(), store::OpenMode::Create);
     if (!cs) {

@@ -1,7 +1,7 @@
 // CloudTrail decoding: every shape a responder receives, normalization, and bad input.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
+#include "io/gzip.h"
 #include "common/sanitize.h"
 #include "common/strings.h"
 #include "formats/all_formats.h"
@@ -22,20 +22,6 @@ std::vector<test::Seen> Decode(const std::string& data, const std::string& path,
     FileOutcome o = DecodeBuffer(data, path, format, c);
     if (outcome) *outcome = o;
     return c.seen;
-}
-
-std::string Gzip(const std::string& in) {
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    std::string out(compressBound(in.size()) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    zs.avail_in = static_cast<uInt>(in.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
 }
 
 std::string Records() { return std::string("{\"Records\":[") + kEvent1 + "," + kEvent2 + "]}"; }
@@ -71,10 +57,10 @@ TEST(CloudTrail, Normalization) {
 
 TEST(CloudTrail, GzipAndNestedGzipAreDecodedByContent) {
     FileOutcome o;
-    auto seen = Decode(Gzip(Records()), "no-extension", &o);
+    auto seen = Decode(GzipCompress(Records()), "no-extension", &o);
     EXPECT_EQ(o.compression, "gzip");
     EXPECT_EQ(seen.size(), 2u);
-    seen = Decode(Gzip(Gzip(Records())), "double", &o);
+    seen = Decode(GzipCompress(GzipCompress(Records())), "double", &o);
     EXPECT_EQ(o.compression, "gzip+gzip");
     EXPECT_EQ(seen.size(), 2u);
 }
@@ -136,7 +122,7 @@ TEST(CloudTrail, InsightsEventsAreMarked) {
 }
 
 TEST(CloudTrail, TruncatedGzipSalvagesCompleteRecords) {
-    std::string gz = Gzip(Records());
+    std::string gz = GzipCompress(Records());
     FileOutcome o;
     auto seen = Decode(gz.substr(0, gz.size() - 12), "t.json.gz", &o);
     // The deflate stream is cut: whatever records arrived whole are kept, the rest reported.

@@ -5,10 +5,10 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include <fstream>
 
+#include "io/gzip.h"
 #include "store/case_store.h"
 #include "store/ingest.h"
 #include "store/verify.h"
@@ -19,20 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::TempDir;
-
-std::string Gzip(const std::string& data) {
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = uInt(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
 
 void WriteFile(const fs::path& p, const std::string& data) {
     fs::create_directories(p.parent_path());
@@ -99,7 +85,7 @@ struct DigestChain {
             std::string log_rel = "AWSLogs/" + acct + "/CloudTrail/" + region + "/2024/03/01/" + log_name;
             std::string log_plain = "{\"Records\":[]}";
             log_plain += std::string(size_t(h), ' ');
-            WriteFile(dir / log_rel, Gzip(log_plain));
+            WriteFile(dir / log_rel, GzipCompress(log_plain));
             log_paths.push_back((dir / log_rel).string());
             char next[8];
             std::snprintf(next, sizeof next, "%02d", h + 1);
@@ -126,7 +112,7 @@ struct DigestChain {
                 "\",\"hashValue\":\"" + Sha256Hex(log_plain) +
                 "\",\"oldestEventTime\":\"" + start + "\",\"newestEventTime\":\"" + start + "\"}]}";
             if (h != skip_hour) { // a lost digest leaves its hour blind
-                WriteFile(dir / object, Gzip(json));
+                WriteFile(dir / object, GzipCompress(json));
                 digest_paths.push_back((dir / object).string());
             }
             std::string sha = Sha256Hex(json);
@@ -205,13 +191,13 @@ TEST(DigestValidation, NamesTheTamperedLogAndDigest) {
     KeyPair kp;
     DigestChain chain(tmp.path / "in", kp, 4);
     // Tamper with log 2 (different content, still valid gzip) and with digest 1.
-    WriteFile(chain.log_paths[2], Gzip("{\"Records\":[] }"));
+    WriteFile(chain.log_paths[2], GzipCompress("{\"Records\":[] }"));
     std::string d1 = test::ReadFileForTest(chain.digest_paths[1]);
     auto plain = MaybeGunzip(d1);
     ASSERT_TRUE(plain.ok());
     std::string edited = plain.value();
     edited.replace(edited.find("\"00\""), 4, "\"01\"");
-    WriteFile(chain.digest_paths[1], Gzip(edited));
+    WriteFile(chain.digest_paths[1], GzipCompress(edited));
     auto cs = IngestDir(tmp.path / "case", (tmp.path / "in").string());
     auto rep = ValidateDigests(*cs, kp.PublicPem());
     ASSERT_TRUE(rep.ok());

@@ -234,22 +234,4 @@ OpenedStream OpenMemory(std::string_view data) {
     return Wrap(std::make_unique<MemoryStream>(data), data.size());
 }
 
-Status ReadAll(ByteStream& stream, std::string& out, uint64_t max_bytes) {
-    size_t chunk = 1 << 20;
-    while (true) {
-        size_t old = out.size();
-        out.resize(old + chunk);
-        auto r = stream.Read(out.data() + old, chunk);
-        if (!r.ok()) {
-            out.resize(old);
-            return r.error();
-        }
-        out.resize(old + r.value());
-        if (r.value() == 0) return Ok{};
-        if (out.size() > max_bytes)
-            return Error{"input.too_large", "more than " + std::to_string(max_bytes) +
-                                                " bytes after decompression"};
-    }
-}
-
 } // namespace cloudsift

@@ -33,7 +33,4 @@ Result<OpenedStream> OpenInput(const std::string& path);
 //! Same as OpenInput over an in-memory buffer (which must outlive the stream).
 OpenedStream OpenMemory(std::string_view data);
 
-//! Reads the whole stream into out, at most max_bytes (Error "input.too_large" beyond).
-Status ReadAll(ByteStream& stream, std::string& out, uint64_t max_bytes);
-
 } // namespace cloudsift

@@ -1,7 +1,9 @@
 // Ingest throughput: a synthetic CloudTrail corpus (fixture events replicated with unique ids,
 // gzip files of 1000 records) ingested into a fresh case, including hashing, evidence copies and
 // the single-writer DuckDB load; then a saved-query latency and the case size per million events.
-// Usage: bench_ingest [files=300] [threads=2]
+// Usage: bench_ingest [files=300] [threads=2] [noqueries]
+
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +20,13 @@ namespace fs = std::filesystem;
 using namespace cloudsift;
 
 namespace {
+
+double CpuSeconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 const char* kEvent =
     R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAADMIN:s%d","arn":"arn:aws:sts::111122223333:assumed-role/Admin/s%d","accountId":"111122223333","accessKeyId":"ASIABENCH%010d","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAADMIN","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"},"attributes":{"creationDate":"2024-03-01T10:10:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-03-01T%02d:%02d:%02dZ","eventSource":"%s","eventName":"%s","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.%d","userAgent":"aws-cli/2.15.0 Python/3.11","requestParameters":{"bucketName":"bucket-%d"},"responseElements":null,"requestID":"req-%d","eventID":"evt-%d","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"})";
@@ -59,21 +68,32 @@ int main(int argc, char** argv) {
         return 1;
     }
     store::IngestOptions opt;
-    opt.inputs = {(root / "in").string()};
-    opt.threads = threads;
+    opt.scan.inputs = {(root / "in").string()};
+    opt.scan.threads = threads;
+    std::fprintf(stderr, "corpus ready, ingesting\n");
+    double cpu0 = CpuSeconds();
     auto t0 = std::chrono::steady_clock::now();
     auto r = store::Ingest(*cs.value(), opt);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double cpu = CpuSeconds() - cpu0;
     if (!r) {
         std::fprintf(stderr, "%s\n", r.error().message.c_str());
         return 1;
     }
-    (void)cs.value()->conn().Exec("CHECKPOINT");
-    std::printf("ingest: %llu events in %.2f s = %.0f events/s (%u threads, %d files)\n",
+    const auto& tm = r.value().timings;
+    std::printf("ingest: %llu events in %.2f s = %.0f events/s (%u threads, %d files, %zu "
+                "transactions)\n",
                 (unsigned long long)r.value().events, secs, double(r.value().events) / secs,
-                threads, files);
+                threads, files, r.value().transactions);
+    std::printf("stages: hash %.2f s, copy %.2f s, decode+write %.2f s (writer busy: append "
+                "%.2f s, commit %.2f s), checkpoint %.2f s\n",
+                tm.hash, tm.copy, tm.decode, tm.append, tm.commit, tm.checkpoint);
+    std::printf("cpu: %.2f s = %.0f events per CPU-second (%.1f us per event)\n", cpu,
+                double(r.value().events) / cpu, cpu * 1e6 / double(r.value().events));
     std::vector<std::string> errors;
-    for (const auto& q : store::LoadSavedQueries(store::SavedQueriesDir(), errors)) {
+    bool queries = !(argc > 3 && std::string(argv[3]) == "noqueries");
+    for (const auto& q : queries ? store::LoadSavedQueries(store::SavedQueriesDir(), errors)
+                                 : std::vector<store::SavedQuery>{}) {
         auto sql = store::BindSavedQuery(q, {{"key", "ASIABENCH0000000001"}, {"ip", "203.0.113.7"}});
         if (!sql) continue;
         auto q0 = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 // cloudsift ingest: bring evidence files into a case (hash, copy read-only, decode, hunt, store).
 #include <iostream>
 
+#include "cli/cli_util.h"
 #include "cli/command.h"
 #include "common/sanitize.h"
 #include "common/strings.h"
@@ -12,47 +13,44 @@ namespace cloudsift::cli {
 namespace {
 
 struct IngestArgs {
-    std::vector<std::string> inputs;
-    std::string case_dir, format;
+    store::IngestOptions opt;
+    ScanArgs scan_args;
+    std::string case_dir;
     std::vector<std::string> rules;
     bool no_copy = false, no_hunt = false, quiet = false;
-    unsigned threads = 0;
 };
 
-// Adapts the hunter's per-thread matcher to the store's hook.
-class RuleMatcher final : public store::FindingMatcher {
-public:
-    explicit RuleMatcher(const sigma::RuleSet& rules) : matcher_(rules) {}
-    void Match(const Record& rec, const FileInfo& file, std::vector<Finding>& out) override {
-        matcher_.Match(rec, file, out);
-    }
+// The hunt over the files of the run (the same detection as `cloudsift hunt`: rules,
+// correlations, behavioural analytics, incidents).
+Result<store::IngestHunt> HuntFiles(const sigma::RuleSet& rules, const HuntOptions& base,
+                                    const ScanOptions& scan) {
+    HuntOptions h = base;
+    h.scan = scan;
+    HuntResult r = RunHunt(h, rules);
+    return store::IngestHunt{std::move(r.findings), std::move(r.incidents)};
+}
 
-private:
-    RecordMatcher matcher_;
-};
-
-int RunIngest(const IngestArgs& a) {
+int RunIngest(IngestArgs& a) {
+    ResolveScanOptions(a.opt.scan, a.scan_args);
     auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::Create);
     if (!cs) {
         std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";
         return kExitFatal;
     }
-    store::IngestOptions opt;
-    opt.inputs = a.inputs;
+    store::IngestOptions& opt = a.opt;
     opt.copy = !a.no_copy;
-    opt.threads = a.threads;
-    opt.format = a.format;
     std::unique_ptr<sigma::RuleSet> rules;
+    HuntOptions hunt;
     if (!a.no_hunt) {
-        HuntOptions h;
-        h.rule_paths = a.rules;
+        hunt.rule_paths = a.rules;
         std::vector<sigma::FileReport> reports;
-        rules = LoadRules(h, reports);
+        rules = LoadRules(hunt, reports);
+        std::vector<analytics::IocSet::Problem> problems;
+        std::string error;
+        hunt.intel = LoadIntel("", problems, error);
         if (rules && rules->size() > 0) {
             const sigma::RuleSet* rs = rules.get();
-            opt.make_matcher = [rs](unsigned) -> std::unique_ptr<store::FindingMatcher> {
-                return std::make_unique<RuleMatcher>(*rs);
-            };
+            opt.hunt = [rs, &hunt](const ScanOptions& scan) { return HuntFiles(*rs, hunt, scan); };
         } else if (!a.quiet) {
             std::cerr << "ingest: no rules loaded, findings will not be computed\n";
         }
@@ -75,8 +73,10 @@ int RunIngest(const IngestArgs& a) {
     if (!a.quiet) {
         double eps = res.seconds > 0 ? double(res.events) / res.seconds : 0;
         std::cerr << "ingest: " << res.ingested << " file(s) ingested, " << res.skipped
-                  << " already in the case, " << res.failed << " failed · " << res.events
-                  << " events, " << res.findings << " findings · " << HumanBytes(res.bytes)
+                  << " already in the case, ";
+        if (res.outside) std::cerr << res.outside << " outside --since/--until, ";
+        std::cerr << res.failed << " failed · " << res.events << " events, " << res.findings
+                  << " findings, " << res.incidents << " incidents · " << HumanBytes(res.bytes)
                   << " in " << res.seconds << " s (" << uint64_t(eps) << " events/s)\n";
     }
     return res.failed || !res.input_errors.empty() ? 3 : kExitOk;
@@ -85,13 +85,11 @@ int RunIngest(const IngestArgs& a) {
 const Registration kIngest{
     "ingest", "Ingest evidence files into a case (DuckDB)", [](CLI::App& sub) {
         auto a = std::make_shared<IngestArgs>();
-        sub.add_option("paths", a->inputs, "Files, directories or globs")->required();
+        AddScanOptions(sub, a->opt.scan, a->scan_args);
         sub.add_option("--case", a->case_dir, "Case directory (created when absent)")->required();
         sub.add_flag("--no-copy", a->no_copy, "Reference evidence in place instead of copying");
         sub.add_option("-r,--rules", a->rules, "Rule file or directory (default: built-in rules)");
         sub.add_flag("--no-hunt", a->no_hunt, "Do not run the detection rules");
-        sub.add_option("--input-format", a->format, "Force a log format (default: sniff)");
-        sub.add_option("-t,--threads", a->threads, "Decoding threads (default: all cores)");
         sub.add_flag("-q,--quiet", a->quiet, "No summary on stderr");
         return [a] { return RunIngest(*a); };
     }};

@@ -278,14 +278,15 @@ Result<std::set<std::string>> CaseStore::IngestedHashes() {
 }
 
 Result<CustodyEntry> CaseStore::StageCustody(Connection& con, std::string_view action,
-                                             std::string details_json) {
+                                             std::string details_json,
+                                             const CustodyEntry* previous) {
     CustodyEntry e;
-    e.seq = last_seq_ + 1;
+    e.seq = (previous ? previous->seq : last_seq_) + 1;
     e.time = FormatIsoTime(NowMs(), true);
     if (e.time.find('.') == std::string::npos) e.time.insert(e.time.size() - 1, ".000");
     e.action = std::string(action);
     e.details = details_json.empty() ? "{}" : std::move(details_json);
-    e.prev_hash = last_hash_;
+    e.prev_hash = previous ? previous->hash : last_hash_;
     e.hash = Sha256Hex(e.prev_hash + e.Canonical());
     auto r = con.QueryParams("INSERT INTO custody VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6)",
                              {std::to_string(e.seq), e.time, e.action, e.details, e.prev_hash,
@@ -294,11 +295,14 @@ Result<CustodyEntry> CaseStore::StageCustody(Connection& con, std::string_view a
     return e;
 }
 
-void CaseStore::CustodyCommitted(const CustodyEntry& entry) {
-    last_seq_ = entry.seq;
-    last_hash_ = entry.hash;
+void CaseStore::CustodyCommitted(const std::vector<CustodyEntry>& entries) {
+    if (entries.empty()) return;
+    last_seq_ = entries.back().seq;
+    last_hash_ = entries.back().hash;
+    std::string lines;
+    for (const auto& e : entries) lines += e.JsonLine() + "\n";
     std::ofstream out(CustodyPath(dir_), std::ios::app | std::ios::binary);
-    out << entry.JsonLine() << "\n";
+    out << lines;
 }
 
 Result<CustodyEntry> CaseStore::RecordCustody(std::string_view action, std::string details_json) {
@@ -313,7 +317,7 @@ Result<CustodyEntry> CaseStore::RecordCustody(std::string_view action, std::stri
         (void)conn_->Exec("ROLLBACK");
         return st.error();
     }
-    CustodyCommitted(e.value());
+    CustodyCommitted({e.value()});
     return e;
 }
 

@@ -75,11 +75,13 @@ public:
     Result<std::set<std::string>> IngestedHashes();
 
     //! Inserts the next custody entry through con (inside the caller's open transaction) and
-    //! returns it; call CustodyCommitted after the transaction commits.
+    //! returns it; previous is the entry staged before it in the same transaction (null: the
+    //! last committed entry). Call CustodyCommitted after the transaction commits.
     Result<CustodyEntry> StageCustody(Connection& con, std::string_view action,
-                                      std::string details_json);
-    //! Advances the chain after a commit and mirrors the entry to custody.jsonl.
-    void CustodyCommitted(const CustodyEntry& entry);
+                                      std::string details_json,
+                                      const CustodyEntry* previous = nullptr);
+    //! Advances the chain after a commit and mirrors the entries (in order) to custody.jsonl.
+    void CustodyCommitted(const std::vector<CustodyEntry>& entries);
     //! Records one custody entry in its own transaction.
     Result<CustodyEntry> RecordCustody(std::string_view action, std::string details_json);
     //! Checks the hash chain of the custody table and that custody.jsonl mirrors it.

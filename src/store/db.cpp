@@ -172,6 +172,7 @@ void Appender::Str(std::string_view s, bool empty_is_null) {
 void Appender::Null() { (void)Check(duckdb_append_null(app_)); }
 void Appender::Int(int64_t v) { (void)Check(duckdb_append_int64(app_, v)); }
 void Appender::UInt(uint64_t v) { (void)Check(duckdb_append_uint64(app_, v)); }
+void Appender::Double(double v) { (void)Check(duckdb_append_double(app_, v)); }
 void Appender::Bool(bool v) { (void)Check(duckdb_append_bool(app_, v)); }
 
 void Appender::TimeMs(int64_t ms, bool zero_is_null) {

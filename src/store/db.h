@@ -83,6 +83,8 @@ public:
     void Int(int64_t v);
     //! Appends an unsigned 64-bit integer cell.
     void UInt(uint64_t v);
+    //! Appends a double cell.
+    void Double(double v);
     //! Appends a boolean cell.
     void Bool(bool v);
     //! Appends a TIMESTAMP cell from milliseconds since the epoch (0 → NULL when zero_is_null).

@@ -8,13 +8,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "store/writer.h"
@@ -24,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kReadBlock = 1 << 20;
-constexpr size_t kBatchBytes = 32u << 20;
+constexpr size_t kBatchBytes = 16u << 20;
 
 std::string HexDigest(const unsigned char* md, unsigned len) {
     static const char* d = "0123456789abcdef";
@@ -90,41 +89,6 @@ void ParallelFor(size_t n, unsigned threads, Fn fn) {
     for (auto& th : pool) th.join();
 }
 
-// One unit of work for the writer thread.
-struct Message {
-    size_t file = 0;
-    std::unique_ptr<EventBatch> batch;
-    bool last = false;
-    FileOutcome outcome;
-    bool stop = false;
-};
-
-// Bounded multi-producer single-consumer queue: producers block when it is full.
-class BoundedQueue {
-public:
-    explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
-    void Push(Message m) {
-        std::unique_lock lock(mu_);
-        not_full_.wait(lock, [&] { return q_.size() < capacity_; });
-        q_.push_back(std::move(m));
-        not_empty_.notify_one();
-    }
-    Message Pop() {
-        std::unique_lock lock(mu_);
-        not_empty_.wait(lock, [&] { return !q_.empty(); });
-        Message m = std::move(q_.front());
-        q_.pop_front();
-        not_full_.notify_one();
-        return m;
-    }
-
-private:
-    size_t capacity_;
-    std::mutex mu_;
-    std::condition_variable not_full_, not_empty_;
-    std::deque<Message> q_;
-};
-
 struct Candidate {
     std::string path;          // as discovered
     std::string sha256;
@@ -134,58 +98,198 @@ struct Candidate {
     size_t report = 0;         // index into result.files
 };
 
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// What the writing threads share: the files, their findings, the run's incidents, and the
+// commit lock that orders commits (and with them the custody chain).
+struct WriteShared {
+    CaseStore& store;
+    const IngestOptions& options;
+    const std::map<std::string, size_t>& by_path;
+    const std::vector<Candidate>& todo;
+    const std::vector<std::vector<Finding>>& findings;
+    const std::vector<analytics::Incident>& incidents;
+    IngestResult& result;
+    int64_t kill_after = -1;
+    std::mutex mu; // guards everything below and every commit
+    int64_t committed = 0;
+    bool incidents_done = false;
+    double append = 0, commit = 0;
+};
+
+// One decoding thread's writer: it appends the records of its files into its own transaction
+// (DuckDB appends of different connections run in parallel) and commits once the transaction
+// holds enough events, always at a file boundary, so a file is either committed whole with its
+// manifest row, findings and custody entry, or absent.
 class IngestConsumer final : public RecordConsumer {
 public:
-    IngestConsumer(const std::map<std::string, size_t>& by_path,
-                   const std::vector<Candidate>& cands, BoundedQueue& queue,
-                   std::unique_ptr<FindingMatcher> matcher, size_t batch_rows)
-        : by_path_(by_path), cands_(cands), queue_(queue), matcher_(std::move(matcher)),
-          batch_rows_(batch_rows) {}
+    explicit IngestConsumer(WriteShared& shared) : sh_(shared) {}
+    ~IngestConsumer() override { Commit(); }
 
     void BeginFile(const FileInfo& info, std::string_view) override {
-        cur_ = Lookup(info.path);
-        original_ = info;
-        if (cur_ < cands_.size()) original_.path = cands_[cur_].path;
-        batch_ = std::make_unique<EventBatch>();
+        auto it = sh_.by_path.find(info.path);
+        cur_ = it == sh_.by_path.end() ? SIZE_MAX : it->second;
+        file_ok_ = cur_ != SIZE_MAX && Ensure();
     }
     void OnRecord(const Record& rec) override {
-        if (cur_ >= cands_.size()) return;
-        batch_->Add(rec);
-        if (matcher_) matcher_->Match(rec, original_, batch_->findings());
-        if (batch_->size() >= batch_rows_ || batch_->bytes() >= kBatchBytes) {
-            Message m;
-            m.file = cur_;
-            m.batch = std::move(batch_);
-            queue_.Push(std::move(m));
-            batch_ = std::make_unique<EventBatch>();
-        }
+        if (!file_ok_) return;
+        batch_.Add(rec);
+        if (batch_.size() >= sh_.options.batch_rows || batch_.bytes() >= kBatchBytes) Flush();
     }
-    void EndFile(const FileOutcome& outcome) override {
-        size_t idx = cur_ < cands_.size() ? cur_ : Lookup(outcome.info.path);
+    void EndFile(const FileOutcome& o) override {
+        if (cur_ == SIZE_MAX) {
+            auto it = sh_.by_path.find(o.info.path);
+            if (it == sh_.by_path.end()) return;
+            cur_ = it->second; // not decoded (unreadable): recorded like any other file
+            file_ok_ = Ensure();
+        }
+        FinishFile(o);
         cur_ = SIZE_MAX;
-        if (idx >= cands_.size()) return;
-        Message m;
-        m.file = idx;
-        m.batch = batch_ ? std::move(batch_) : std::make_unique<EventBatch>();
-        m.last = true;
-        m.outcome = outcome;
-        queue_.Push(std::move(m));
+        batch_ = EventBatch();
+    }
+
+    //! Commits the files appended so far (at a file boundary).
+    void Commit() {
+        if (!txn_ || group_.empty()) return;
+        std::lock_guard lock(sh_.mu);
+        auto t0 = Clock::now();
+        if (!sh_.incidents_done && !sh_.incidents.empty()) {
+            if (auto st = txn_->PutIncidents(sh_.incidents); !st)
+                return Fail(st.error().message, SIZE_MAX);
+        }
+        if (sh_.kill_after >= 0 && sh_.committed + int64_t(group_.size()) > sh_.kill_after)
+            ::raise(SIGKILL);
+        auto st = txn_->Commit();
+        txn_.reset();
+        sh_.commit += Since(t0);
+        sh_.append += append_;
+        append_ = 0;
+        if (!st) {
+            for (auto& [f, e] : group_) {
+                Report(f).status = IngestFileReport::Status::Failed;
+                Report(f).error = st.error().message;
+            }
+        } else {
+            sh_.incidents_done = true;
+            ++sh_.result.transactions;
+            sh_.committed += int64_t(group_.size());
+            for (auto& [f, e] : group_) {
+                auto& rep = Report(f);
+                rep.status = IngestFileReport::Status::Ingested;
+                rep.format = e.format;
+                rep.events = e.events;
+                rep.bad_records = e.bad_records;
+                rep.findings = sh_.findings[f].size();
+                rep.error = e.error;
+            }
+        }
+        group_.clear();
+        group_events_ = 0;
     }
 
 private:
-    size_t Lookup(const std::string& path) const {
-        auto it = by_path_.find(path);
-        return it == by_path_.end() ? SIZE_MAX : it->second;
+    void FinishFile(const FileOutcome& o) {
+        size_t f = cur_;
+        if (!file_ok_) return;
+        bool window = sh_.options.scan.since || sh_.options.scan.until;
+        if (window && o.records == 0 && o.error.empty() && !o.skipped) {
+            // Nothing of the file falls inside --since/--until: it is not recorded.
+            Report(f).status = IngestFileReport::Status::OutsideWindow;
+            return;
+        }
+        Flush();
+        if (!file_ok_) return;
+        const Candidate& c = sh_.todo[f];
+        FileEntry e;
+        e.sha256 = c.sha256;
+        e.path = c.path;
+        e.evidence_path = c.evidence_rel;
+        e.copied = sh_.options.copy;
+        e.size = c.size;
+        e.format = o.format;
+        e.compression = o.compression;
+        e.events = o.records;
+        e.bad_records = o.report.bad();
+        e.first_event = o.first_time;
+        e.last_event = o.last_time;
+        e.error = o.error;
+        auto t0 = Clock::now();
+        Status st = txn_->AppendFindings(sh_.findings[f], c.sha256, c.path);
+        if (st) st = txn_->AddFile(e);
+        append_ += Since(t0);
+        if (!st) return Fail(st.error().message, f);
+        group_.push_back({f, std::move(e)});
+        group_events_ += o.records;
+        if (group_events_ >= sh_.options.commit_events ||
+            group_.size() >= std::max<size_t>(1, sh_.options.commit_files))
+            Commit();
     }
-    const std::map<std::string, size_t>& by_path_;
-    const std::vector<Candidate>& cands_;
-    BoundedQueue& queue_;
-    std::unique_ptr<FindingMatcher> matcher_;
-    size_t batch_rows_;
+
+
+    IngestFileReport& Report(size_t f) { return sh_.result.files[sh_.todo[f].report]; }
+
+    bool Ensure() {
+        if (txn_) return true;
+        auto t = IngestTxn::Begin(sh_.store);
+        if (!t) {
+            Fail(t.error().message, cur_);
+            return false;
+        }
+        txn_ = std::move(t.value());
+        return true;
+    }
+
+    void Flush() {
+        if (batch_.size() == 0) return;
+        auto t0 = Clock::now();
+        auto st = txn_->Append(batch_, sh_.todo[cur_].sha256);
+        append_ += Since(t0);
+        batch_ = EventBatch();
+        if (!st) Fail(st.error().message, cur_);
+    }
+
+    // The transaction is lost: every file in it (and file f) failed.
+    void Fail(const std::string& why, size_t f) {
+        if (txn_) txn_->Rollback();
+        txn_.reset();
+        for (auto& [file, e] : group_) {
+            Report(file).status = IngestFileReport::Status::Failed;
+            Report(file).error = "rolled back with another file: " + why;
+        }
+        group_.clear();
+        group_events_ = 0;
+        if (f != SIZE_MAX) {
+            Report(f).status = IngestFileReport::Status::Failed;
+            Report(f).error = why;
+        }
+        file_ok_ = false;
+        batch_ = EventBatch();
+    }
+
+    WriteShared& sh_;
     size_t cur_ = SIZE_MAX;
-    FileInfo original_;
-    std::unique_ptr<EventBatch> batch_;
+    bool file_ok_ = false;
+    EventBatch batch_;
+    std::unique_ptr<IngestTxn> txn_;
+    std::vector<std::pair<size_t, FileEntry>> group_;
+    uint64_t group_events_ = 0;
+    double append_ = 0;
 };
+
+// Removes an evidence copy made by this run for a file that is not recorded, and its
+// evidence/<hash> directories when they are left empty.
+void RemoveCopy(const std::string& case_dir, const std::string& rel) {
+    fs::path p = fs::path(case_dir) / rel;
+    std::error_code ec;
+    fs::remove(p, ec);
+    fs::path evidence = fs::path(case_dir) / "evidence";
+    for (p = p.parent_path(); p != evidence && p.has_relative_path(); p = p.parent_path())
+        if (!fs::remove(p, ec)) break; // fails on a non-empty directory
+}
 
 // Copies src into the case (hashing again on the way), read-only, atomically renamed into place.
 Status CopyEvidence(const std::string& case_dir, const Candidate& c) {
@@ -238,10 +342,10 @@ std::string EvidenceRelPath(const std::string& original_path, const std::string&
 }
 
 Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
-    auto start = std::chrono::steady_clock::now();
+    auto start = Clock::now();
     if (store.read_only()) return Error{"case.read_only", "the case is open read-only"};
     IngestResult result;
-    std::vector<std::string> files = DiscoverFiles(options.inputs, result.input_errors);
+    std::vector<std::string> files = DiscoverFiles(options.scan.inputs, result.input_errors);
     // Never ingest the case into itself.
     std::error_code ec;
     fs::path case_abs = fs::weakly_canonical(store.dir(), ec);
@@ -253,9 +357,11 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
         kept.push_back(f);
     }
     files.swap(kept);
-    unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+    unsigned threads = options.scan.threads ? options.scan.threads
+                                            : std::thread::hardware_concurrency();
     threads = std::max(1u, threads);
 
+    auto stage = Clock::now();
     result.files.resize(files.size());
     std::vector<uint64_t> sizes(files.size(), 0);
     ParallelFor(files.size(), threads, [&](size_t i) {
@@ -270,6 +376,7 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
         struct stat st{};
         if (::stat(files[i].c_str(), &st) == 0) sizes[i] = uint64_t(st.st_size);
     });
+    result.timings.hash = Since(stage);
 
     auto known = store.IngestedHashes();
     if (!known) return known.error();
@@ -300,6 +407,7 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
         }
         cands.push_back(std::move(c));
     }
+    stage = Clock::now();
     std::vector<std::string> copy_errors(cands.size());
     if (options.copy) {
         ParallelFor(cands.size(), threads, [&](size_t i) {
@@ -307,6 +415,7 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
             if (!st) copy_errors[i] = st.error().message;
         });
     }
+    result.timings.copy = Since(stage);
     std::vector<Candidate> todo;
     for (size_t i = 0; i < cands.size(); ++i) {
         if (!copy_errors[i].empty()) {
@@ -317,89 +426,59 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     }
 
     std::map<std::string, size_t> by_path;
-    ScanOptions scan;
+    ScanOptions scan = options.scan;
     scan.threads = threads;
-    scan.format = options.format;
+    scan.inputs.clear();
     for (size_t i = 0; i < todo.size(); ++i) {
         by_path[todo[i].scan_path] = i;
         scan.inputs.push_back(todo[i].scan_path);
+    }
+
+    // Detection first: its findings are stored with their file, its incidents with the first
+    // commit.
+    std::vector<std::vector<Finding>> findings(todo.size());
+    IngestHunt hunt;
+    if (options.hunt && !todo.empty()) {
+        stage = Clock::now();
+        auto h = options.hunt(scan);
+        if (!h) return h.error();
+        hunt = std::move(h.value());
+        for (auto& f : hunt.findings) {
+            auto it = by_path.find(f.file);
+            if (it != by_path.end()) findings[it->second].push_back(std::move(f));
+        }
+        hunt.findings.clear();
+        result.timings.hunt = Since(stage);
     }
 
     int64_t kill_after = options.kill_after_files;
     if (const char* env = std::getenv("CLOUDSIFT_TEST_KILL_AFTER_FILES"); env && *env)
         kill_after = std::atoll(env);
 
-    BoundedQueue queue(options.queue_batches ? options.queue_batches : 2 * threads + 2);
-    std::thread writer([&] {
-        std::map<size_t, std::unique_ptr<FileTxn>> open;
-        std::map<size_t, std::string> failed;
-        std::map<size_t, uint64_t> findings;
-        int64_t committed = 0;
-        while (true) {
-            Message m = queue.Pop();
-            if (m.stop) break;
-            const Candidate& c = todo[m.file];
-            auto& rep = result.files[c.report];
-            if (!failed.count(m.file) && !open.count(m.file)) {
-                auto t = FileTxn::Begin(store);
-                if (t.ok()) open[m.file] = std::move(t.value());
-                else failed[m.file] = t.error().message;
-            }
-            if (!failed.count(m.file) && m.batch) {
-                findings[m.file] += m.batch->findings().size();
-                auto st = open[m.file]->Append(*m.batch, c.sha256, c.path);
-                if (!st) {
-                    failed[m.file] = st.error().message;
-                    open.erase(m.file);
-                }
-            }
-            if (!m.last) continue;
-            if (failed.count(m.file)) {
-                rep.status = IngestFileReport::Status::Failed;
-                rep.error = failed[m.file];
-                continue;
-            }
-            FileEntry e;
-            e.sha256 = c.sha256;
-            e.path = c.path;
-            e.evidence_path = c.evidence_rel;
-            e.copied = options.copy;
-            e.size = c.size;
-            e.format = m.outcome.format;
-            e.compression = m.outcome.compression;
-            e.events = m.outcome.records;
-            e.bad_records = m.outcome.report.bad();
-            e.first_event = m.outcome.first_time;
-            e.last_event = m.outcome.last_time;
-            e.error = m.outcome.error;
-            if (kill_after >= 0 && committed == kill_after) ::raise(SIGKILL);
-            auto st = open[m.file]->Commit(e);
-            open.erase(m.file);
-            if (!st) {
-                rep.status = IngestFileReport::Status::Failed;
-                rep.error = st.error().message;
-                continue;
-            }
-            ++committed;
-            rep.status = IngestFileReport::Status::Ingested;
-            rep.format = e.format;
-            rep.events = e.events;
-            rep.bad_records = e.bad_records;
-            rep.findings = findings[m.file];
-            rep.error = e.error;
-        }
+    WriteShared shared{store, options, by_path, todo, findings, hunt.incidents, result};
+    shared.kill_after = kill_after;
+    stage = Clock::now();
+    ScanSummary summary = Scan(scan, [&](unsigned) -> std::unique_ptr<RecordConsumer> {
+        return std::make_unique<IngestConsumer>(shared);
     });
-    auto matcher_factory = options.make_matcher;
-    ScanSummary summary = Scan(scan, [&](unsigned t) -> std::unique_ptr<RecordConsumer> {
-        return std::make_unique<IngestConsumer>(
-            by_path, todo, queue, matcher_factory ? matcher_factory(t) : nullptr,
-            std::max<size_t>(1, options.batch_rows));
-    });
-    Message stop;
-    stop.stop = true;
-    queue.Push(std::move(stop));
-    writer.join();
+    result.timings.decode = Since(stage);
+    result.timings.append = shared.append;
+    result.timings.commit = shared.commit;
     for (auto& e : summary.input_errors) result.input_errors.push_back(e);
+    for (const auto& o : summary.files) {
+        auto it = by_path.find(o.info.path);
+        if (o.pruned && it != by_path.end())
+            result.files[todo[it->second].report].status =
+                IngestFileReport::Status::OutsideWindow;
+    }
+    // A file that is not recorded leaves no copy behind.
+    if (options.copy)
+        for (const auto& c : todo)
+            if (result.files[c.report].status != IngestFileReport::Status::Ingested)
+                RemoveCopy(store.dir(), c.evidence_rel);
+    stage = Clock::now();
+    if (result.transactions > 0) (void)store.conn().Exec("CHECKPOINT");
+    result.timings.checkpoint = Since(stage);
 
     for (auto& r : result.files) {
         switch (r.status) {
@@ -412,15 +491,18 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
         case IngestFileReport::Status::Duplicate:
             ++result.skipped;
             break;
+        case IngestFileReport::Status::OutsideWindow:
+            ++result.outside;
+            break;
         case IngestFileReport::Status::Failed:
             ++result.failed;
             if (r.error.empty()) r.error = "not decoded";
             break;
         }
     }
+    if (result.ingested > 0) result.incidents = hunt.incidents.size();
     result.bytes = summary.bytes_read;
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds = Since(start);
     return result;
 }
 

@@ -115,8 +115,8 @@ Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) cons
     return Ok{};
 }
 
-Result<std::unique_ptr<FileTxn>> FileTxn::Begin(CaseStore& store) {
-    std::unique_ptr<FileTxn> t(new FileTxn());
+Result<std::unique_ptr<IngestTxn>> IngestTxn::Begin(CaseStore& store) {
+    std::unique_ptr<IngestTxn> t(new IngestTxn());
     t->store_ = &store;
     auto con = Connection::Open(store.db());
     if (!con) return con.error();
@@ -126,18 +126,26 @@ Result<std::unique_ptr<FileTxn>> FileTxn::Begin(CaseStore& store) {
     auto ev = Appender::Open(*t->con_, "events");
     if (!ev) return ev.error();
     t->events_ = std::move(ev.value());
-    auto fi = Appender::Open(*t->con_, "findings");
-    if (!fi) return fi.error();
-    t->findings_ = std::move(fi.value());
     return t;
 }
 
-FileTxn::~FileTxn() { Rollback(); }
+IngestTxn::~IngestTxn() { Rollback(); }
 
-Status FileTxn::Append(const EventBatch& batch, std::string_view file_sha256,
-                       std::string_view original_path) {
-    if (auto st = batch.AppendTo(*events_, file_sha256); !st) return st;
-    for (const Finding& f : batch.findings()) {
+Status IngestTxn::Append(const EventBatch& batch, std::string_view file_sha256) {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    return batch.AppendTo(*events_, file_sha256);
+}
+
+Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
+                                 std::string_view file_sha256, std::string_view original_path) {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    if (findings.empty()) return Ok{};
+    if (!findings_) {
+        auto fi = Appender::Open(*con_, "findings");
+        if (!fi) return fi.error();
+        findings_ = std::move(fi.value());
+    }
+    for (const Finding& f : findings) {
         Appender& a = *findings_;
         a.TimeMs(f.time);
         a.Str(f.rule_id);
@@ -165,14 +173,8 @@ Status FileTxn::Append(const EventBatch& batch, std::string_view file_sha256,
     return Ok{};
 }
 
-Status FileTxn::Commit(const FileEntry& e) {
+Status IngestTxn::AddFile(const FileEntry& e) {
     if (!open_) return Error{"store.txn", "transaction is not open"};
-    auto fail = [&](Error err) -> Status {
-        Rollback();
-        return err;
-    };
-    if (auto st = events_->Flush(); !st) return fail(st.error());
-    if (auto st = findings_->Flush(); !st) return fail(st.error());
     auto ins = con_->QueryParams(
         "INSERT INTO files VALUES ($1, $2, $3, CAST($4 AS BOOLEAN), CAST($5 AS UBIGINT), $6, $7, "
         "CAST($8 AS UBIGINT), CAST($9 AS UBIGINT), make_timestamp(CAST($10 AS BIGINT) * 1000), "
@@ -182,22 +184,77 @@ Status FileTxn::Commit(const FileEntry& e) {
          e.first_event ? std::optional<std::string>(std::to_string(e.first_event)) : std::nullopt,
          e.last_event ? std::optional<std::string>(std::to_string(e.last_event)) : std::nullopt,
          e.error.empty() ? std::nullopt : std::optional<std::string>(e.error)});
-    if (!ins) return fail(ins.error());
-    auto custody = store_->StageCustody(*con_, "ingest", IngestDetails(e));
-    if (!custody) return fail(custody.error());
-    events_.reset();
-    findings_.reset();
-    if (auto st = con_->Exec("COMMIT"); !st) return fail(st.error());
-    open_ = false;
-    store_->CustodyCommitted(custody.value());
+    if (!ins) return ins.error();
+    custody_.push_back(IngestDetails(e));
     return Ok{};
 }
 
-void FileTxn::Rollback() {
+Status IngestTxn::PutIncidents(const std::vector<analytics::Incident>& incidents) {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    if (incidents.empty()) return Ok{};
+    std::string ids;
+    for (const auto& inc : incidents) ids += (ids.empty() ? "" : ", ") + SqlQuote(inc.incident_id);
+    if (auto st = con_->Exec("DELETE FROM incidents WHERE incident_id IN (" + ids + ")"); !st)
+        return st;
+    auto app = Appender::Open(*con_, "incidents");
+    if (!app) return app.error();
+    Appender& a = *app.value();
+    for (const auto& inc : incidents) {
+        a.Str(inc.incident_id);
+        a.Str(inc.severity);
+        a.Double(inc.score);
+        a.Str(inc.title);
+        a.TimeMs(inc.first_seen);
+        a.TimeMs(inc.last_seen);
+        a.StrList(inc.tactics);
+        a.StrList(inc.entities);
+        a.StrList(inc.finding_ids);
+        if (auto st = a.EndRow(); !st) return st;
+    }
+    return a.Flush();
+}
+
+Status IngestTxn::Commit() {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    auto fail = [&](Error err) -> Status {
+        Rollback();
+        return err;
+    };
+    if (auto st = events_->Flush(); !st) return fail(st.error());
+    if (findings_)
+        if (auto st = findings_->Flush(); !st) return fail(st.error());
+    events_.reset();
+    findings_.reset();
+    // The custody entries chain from the last committed one: staged now, under the caller's
+    // commit order.
+    std::vector<CustodyEntry> entries;
+    for (auto& details : custody_) {
+        auto e = store_->StageCustody(*con_, "ingest", std::move(details),
+                                      entries.empty() ? nullptr : &entries.back());
+        if (!e) return fail(e.error());
+        entries.push_back(std::move(e.value()));
+    }
+    if (auto st = con_->Exec("COMMIT"); !st) return fail(st.error());
+    open_ = false;
+    custody_.clear();
+    store_->CustodyCommitted(entries);
+    return Ok{};
+}
+
+Status IngestTxn::Commit(const FileEntry& entry) {
+    if (auto st = AddFile(entry); !st) {
+        Rollback();
+        return st;
+    }
+    return Commit();
+}
+
+void IngestTxn::Rollback() {
     events_.reset();
     findings_.reset();
     if (open_ && con_) (void)con_->Exec("ROLLBACK");
     open_ = false;
+    custody_.clear();
 }
 
 std::string IngestDetails(const FileEntry& e) {

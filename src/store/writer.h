@@ -1,13 +1,14 @@
-// Writing one evidence file into a case: an owned, columnar batch of decoded records (filled on
-// a decoding thread) and a per-file transaction (driven by the single writer thread) that appends
-// the batches and commits them together with the file's manifest row and custody entry.
-// A file's events become visible only when its `files` row commits with them.
+// Writing evidence files into a case: an owned, columnar batch of decoded records (filled on a
+// decoding thread) and a transaction (driven by the single writer thread) that appends the
+// batches of one or more files and commits them together with their manifest rows, findings and
+// custody entries. A file's events become visible only when its `files` row commits with them.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "analytics/incident.h"
 #include "common/result.h"
 #include "formats/format.h"
 #include "hunt/finding.h"
@@ -15,7 +16,7 @@
 
 namespace cloudsift::store {
 
-//! Owned copy of a run of records of one file (normalized columns and raw JSON) plus findings.
+//! Owned copy of a run of records of one file (normalized columns and raw JSON).
 class EventBatch {
 public:
     //! CloudTrail native fields kept as columns (ct_*), in `events` table order.
@@ -28,9 +29,6 @@ public:
     size_t size() const { return times_.size(); }
     //! Approximate bytes held.
     size_t bytes() const { return arena_.size() + spans_.size() * sizeof(Span); }
-    //! Findings produced on these records.
-    std::vector<Finding>& findings() { return findings_; }
-    const std::vector<Finding>& findings() const { return findings_; }
     //! Appends every record to the events appender (columns in `events` table order after
     //! file_sha256).
     Status AppendTo(class Appender& events, std::string_view file_sha256) const;
@@ -43,7 +41,6 @@ private:
     std::vector<Span> spans_; // kStrCols per record
     std::vector<int64_t> times_;
     std::vector<uint64_t> lines_, idx_;
-    std::vector<Finding> findings_;
 };
 
 //! Manifest row of one evidence file (table `files`).
@@ -59,25 +56,39 @@ struct FileEntry {
     std::string error;
 };
 
-//! One file's open transaction on its own connection.
-class FileTxn {
+//! One open transaction on its own connection, holding the rows of one or more files.
+class IngestTxn {
 public:
     //! Opens a connection on the case and begins a transaction.
-    static Result<std::unique_ptr<FileTxn>> Begin(CaseStore& store);
-    ~FileTxn();
-    //! Appends a batch of the file's records and findings.
-    Status Append(const EventBatch& batch, std::string_view file_sha256,
-                  std::string_view original_path);
-    //! Writes the manifest row and the custody entry, then commits; on failure rolls back.
+    static Result<std::unique_ptr<IngestTxn>> Begin(CaseStore& store);
+    ~IngestTxn();
+    //! Appends a batch of a file's records.
+    Status Append(const EventBatch& batch, std::string_view file_sha256);
+    //! Appends findings of a file (original_path goes to findings.file).
+    Status AppendFindings(const std::vector<Finding>& findings, std::string_view file_sha256,
+                          std::string_view original_path);
+    //! Writes a file's manifest row (the file is complete); its custody entry is written by
+    //! Commit.
+    Status AddFile(const FileEntry& entry);
+    //! Inserts incidents, replacing those with the same id.
+    Status PutIncidents(const std::vector<analytics::Incident>& incidents);
+    //! Files added so far.
+    size_t files() const { return custody_.size(); }
+    //! Writes the custody entries of the files added, chained after the last committed entry,
+    //! and commits everything; on failure rolls back. Commits of transactions that run at the
+    //! same time must be serialized by the caller (the custody chain follows commit order).
+    Status Commit();
+    //! AddFile(entry), then Commit().
     Status Commit(const FileEntry& entry);
     //! Abandons everything appended.
     void Rollback();
 
 private:
-    FileTxn() = default;
+    IngestTxn() = default;
     CaseStore* store_ = nullptr;
     std::unique_ptr<Connection> con_;
     std::unique_ptr<Appender> events_, findings_;
+    std::vector<std::string> custody_; // details of the files added, in order
     bool open_ = false;
 };
 

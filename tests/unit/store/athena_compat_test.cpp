@@ -20,14 +20,14 @@ struct AthenaCase {
             std::string text =
                 cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store" / name);
             EventBatch batch = test::BatchFromCloudTrail(text);
-            auto txn = FileTxn::Begin(*cs);
+            auto txn = IngestTxn::Begin(*cs);
             EXPECT_TRUE(txn.ok());
             FileEntry e;
             e.sha256 = Sha256Hex(text);
             e.path = name;
             e.format = "cloudtrail";
             e.events = batch.size();
-            EXPECT_TRUE(txn.value()->Append(batch, e.sha256, name).ok());
+            EXPECT_TRUE(txn.value()->Append(batch, e.sha256).ok());
             EXPECT_TRUE(txn.value()->Commit(e).ok());
         }
     }

@@ -23,7 +23,7 @@ std::unique_ptr<CaseStore> MustOpen(const std::string& dir, OpenMode mode = Open
 void IngestFixture(CaseStore& cs, const std::string& name) {
     std::string text = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store" / name);
     EventBatch batch = test::BatchFromCloudTrail(text);
-    auto txn = FileTxn::Begin(cs);
+    auto txn = IngestTxn::Begin(cs);
     ASSERT_TRUE(txn.ok()) << txn.error().message;
     FileEntry e;
     e.sha256 = Sha256Hex(text);
@@ -31,7 +31,7 @@ void IngestFixture(CaseStore& cs, const std::string& name) {
     e.evidence_path = "evidence/" + name;
     e.format = "cloudtrail";
     e.events = batch.size();
-    auto ap = txn.value()->Append(batch, e.sha256, e.path);
+    auto ap = txn.value()->Append(batch, e.sha256);
     ASSERT_TRUE(ap.ok()) << ap.error().message;
     auto st = txn.value()->Commit(e);
     ASSERT_TRUE(st.ok()) << st.error().message;
@@ -106,9 +106,9 @@ TEST(CaseStore, FileTransactionCommitsEventsFilesAndCustodyTogether) {
     {
         EventBatch batch = test::BatchFromCloudTrail(cloudsift::test::ReadFile(
             cloudsift::test::TestDir() / "fixtures/store/incident_b.json"));
-        auto txn = FileTxn::Begin(*cs);
+        auto txn = IngestTxn::Begin(*cs);
         ASSERT_TRUE(txn.ok());
-        ASSERT_TRUE(txn.value()->Append(batch, "deadbeef", "b").ok());
+        ASSERT_TRUE(txn.value()->Append(batch, "deadbeef").ok());
         txn.value()->Rollback();
     }
     EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events"), 5);

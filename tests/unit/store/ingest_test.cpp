@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "hunt/hunter.h"
 #include "store/case_store.h"
 #include "store/ingest.h"
 #include "store/investigate.h"
@@ -45,8 +46,8 @@ struct IngestedCase {
         EXPECT_TRUE(opened.ok());
         cs = std::move(opened.value());
         IngestOptions opt;
-        opt.inputs = {in};
-        opt.threads = 2;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 2;
         opt.batch_rows = 2; // several batches per file
         auto r = Ingest(*cs, opt);
         EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
@@ -82,7 +83,7 @@ TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
 TEST(Ingest, SecondRunSkipsKnownFiles) {
     IngestedCase c;
     IngestOptions opt;
-    opt.inputs = {(c.tmp.path / "in").string()};
+    opt.scan.inputs = {(c.tmp.path / "in").string()};
     auto r = Ingest(*c.cs, opt);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value().ingested, 0u);
@@ -260,8 +261,8 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
         auto cs = CaseStore::Open((tmp.path / "ref").string(), OpenMode::Create);
         ASSERT_TRUE(cs.ok());
         IngestOptions opt;
-        opt.inputs = {in};
-        opt.threads = 2;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 2;
         ASSERT_TRUE(Ingest(*cs.value(), opt).ok());
         reference = TablesDigest(*cs.value());
     }
@@ -272,9 +273,10 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
         auto cs = CaseStore::Open(case_dir, OpenMode::Create);
         if (!cs.ok()) _exit(2);
         IngestOptions opt;
-        opt.inputs = {in};
-        opt.threads = 2;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 2;
         opt.batch_rows = 2;
+        opt.commit_events = 0;    // one transaction per file
         opt.kill_after_files = 2; // dies with file 3 appended but not committed
         (void)Ingest(*cs.value(), opt);
         _exit(0);
@@ -299,8 +301,8 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
         EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files f WHERE events <> (SELECT "
                                      "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"), 0);
         IngestOptions opt;
-        opt.inputs = {in};
-        opt.threads = 2;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 2;
         auto r = Ingest(*cs.value(), opt);
         ASSERT_TRUE(r.ok());
         EXPECT_EQ(r.value().ingested, 4u);
@@ -309,6 +311,138 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
         EXPECT_TRUE(cs.value()->CheckCustody().ok);
         EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
     }
+}
+
+TEST(Ingest, KilledRunOfGroupedFilesKeepsOnlyCommittedGroups) {
+    TempDir tmp;
+    std::string in = StageCopies(tmp.path, 7);
+    std::string reference;
+    {
+        auto cs = CaseStore::Open((tmp.path / "ref").string(), OpenMode::Create);
+        ASSERT_TRUE(cs.ok());
+        IngestOptions opt;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 2;
+        auto r = Ingest(*cs.value(), opt);
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r.value().ingested, 7u);
+        EXPECT_LE(r.value().transactions, 2u); // files share transactions
+        reference = TablesDigest(*cs.value());
+    }
+    std::string case_dir = (tmp.path / "killed").string();
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        auto cs = CaseStore::Open(case_dir, OpenMode::Create);
+        if (!cs.ok()) _exit(2);
+        IngestOptions opt;
+        opt.scan.inputs = {in};
+        opt.scan.threads = 1;
+        opt.commit_files = 3;
+        opt.kill_after_files = 3; // dies with the second group of three appended
+        (void)Ingest(*cs.value(), opt);
+        _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child was not killed, status " << status;
+    auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
+    ASSERT_TRUE(cs.ok()) << cs.error().message;
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 3);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM custody WHERE action = 'ingest'"), 3);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
+                                 "(SELECT sha256 FROM files)"), 0);
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    auto r = Ingest(*cs.value(), opt);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value().ingested, 4u);
+    EXPECT_EQ(r.value().skipped, 3u);
+    EXPECT_EQ(TablesDigest(*cs.value()), reference);
+    EXPECT_TRUE(cs.value()->CheckCustody().ok);
+    EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
+}
+
+// The hunt's findings and incidents are stored with the files and can be queried.
+TEST(Ingest, StoresTheHuntsFindingsAndIncidents) {
+    TempDir tmp;
+    std::string in = StageFixtures(tmp.path);
+    auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+    ASSERT_TRUE(cs.ok());
+    HuntOptions hunt;
+    std::vector<sigma::FileReport> reports;
+    auto rules = LoadRules(hunt, reports);
+    ASSERT_GT(rules->size(), 0u);
+    size_t hunted_findings = 0, hunted_incidents = 0;
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    opt.hunt = [&](const ScanOptions& scan) -> Result<IngestHunt> {
+        HuntOptions h = hunt;
+        h.scan = scan;
+        HuntResult r = RunHunt(h, *rules);
+        hunted_findings = r.findings.size();
+        hunted_incidents = r.incidents.size();
+        return IngestHunt{std::move(r.findings), std::move(r.incidents)};
+    };
+    auto r = Ingest(*cs.value(), opt);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_GT(hunted_findings, 0u);
+    ASSERT_GT(hunted_incidents, 0u);
+    EXPECT_EQ(r.value().findings, hunted_findings);
+    EXPECT_EQ(r.value().incidents, hunted_incidents);
+    CaseStore& c = *cs.value();
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM findings"), int64_t(hunted_findings));
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM incidents"), int64_t(hunted_incidents));
+    // Every incident is complete and names findings that are in the case.
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM incidents WHERE severity IS NULL OR title IS NULL "
+                       "OR first_seen IS NULL OR len(finding_ids) = 0"), 0);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM (SELECT unnest(finding_ids) AS id FROM incidents) "
+                       "WHERE id NOT IN (SELECT finding_id FROM findings)"), 0);
+    // Findings keep the original path and join their events.
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM findings f WHERE file NOT LIKE '%/in/AWSLogs/%'"), 0);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM findings f WHERE NOT EXISTS (SELECT 1 FROM events e "
+                       "WHERE e.file_sha256 = f.file_sha256 AND e.idx = f.line_or_index)"), 0);
+    // A second run adds nothing.
+    auto again = Ingest(c, opt);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value().ingested, 0u);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM incidents"), int64_t(hunted_incidents));
+}
+
+// --since/--until: records outside are not stored; a file with nothing inside is not recorded
+// and leaves no evidence copy.
+TEST(Ingest, TimeWindowKeepsOnlyEventsInside) {
+    TempDir tmp;
+    std::string in = StageFixtures(tmp.path);
+    auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+    ASSERT_TRUE(cs.ok());
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    opt.scan.since = ParseIsoTime("2024-03-01T10:30:00Z");
+    opt.scan.until = ParseIsoTime("2024-03-01T12:00:00Z");
+    ASSERT_TRUE(opt.scan.since && opt.scan.until);
+    auto r = Ingest(*cs.value(), opt);
+    ASSERT_TRUE(r.ok());
+    // incident_a.json ends at 10:20: outside; incident_b.json has 10:30, 10:40, 11:00, 11:05.
+    EXPECT_EQ(r.value().ingested, 1u);
+    EXPECT_EQ(r.value().outside, 1u);
+    EXPECT_EQ(r.value().events, 4u);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events"), 4);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE event_time < TIMESTAMP "
+                                 "'2024-03-01 10:30:00' OR event_time > TIMESTAMP "
+                                 "'2024-03-01 12:00:00'"), 0);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 1);
+    EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
+    // The file outside the window can be ingested later.
+    IngestOptions all;
+    all.scan.inputs = {in};
+    auto r2 = Ingest(*cs.value(), all);
+    ASSERT_TRUE(r2.ok());
+    EXPECT_EQ(r2.value().ingested, 1u);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events"), 9);
 }
 
 } // namespace

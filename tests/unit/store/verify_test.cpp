@@ -128,8 +128,8 @@ std::unique_ptr<CaseStore> IngestDir(const fs::path& case_dir, const std::string
     auto cs = CaseStore::Open(case_dir.string(), OpenMode::Create);
     EXPECT_TRUE(cs.ok());
     IngestOptions opt;
-    opt.inputs = {input};
-    opt.threads = 2;
+    opt.scan.inputs = {input};
+    opt.scan.threads = 2;
     auto r = Ingest(*cs.value(), opt);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return std::move(cs.value());

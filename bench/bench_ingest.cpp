@@ -1,7 +1,7 @@
 // Ingest throughput: a synthetic CloudTrail corpus (fixture events replicated with unique ids,
 // gzip files of 1000 records) ingested into a fresh case, including hashing, evidence copies and
 // the single-writer DuckDB load; then a saved-query latency and the case size per million events.
-// Usage: bench_ingest [files=300] [threads=2] [noqueries]
+// Usage: bench_ingest [files=300] [threads=2] [queries|noqueries] [commit_events]
 
 #include <sys/resource.h>
 
@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
     store::IngestOptions opt;
     opt.scan.inputs = {(root / "in").string()};
     opt.scan.threads = threads;
+    if (argc > 4) opt.commit_events = std::strtoull(argv[4], nullptr, 10);
     std::fprintf(stderr, "corpus ready, ingesting\n");
     double cpu0 = CpuSeconds();
     auto t0 = std::chrono::steady_clock::now();

@@ -155,8 +155,11 @@ public:
     //! Commits the files appended so far (at a file boundary).
     void Commit() {
         if (!txn_ || group_.empty()) return;
-        std::lock_guard lock(sh_.mu);
         auto t0 = Clock::now();
+        if (auto st = txn_->Flush(); !st) return Fail(st.error().message, SIZE_MAX);
+        append_ += Since(t0);
+        std::lock_guard lock(sh_.mu);
+        t0 = Clock::now();
         if (!sh_.incidents_done && !sh_.incidents.empty()) {
             if (auto st = txn_->PutIncidents(sh_.incidents); !st)
                 return Fail(st.error().message, SIZE_MAX);

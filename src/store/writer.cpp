@@ -133,7 +133,20 @@ IngestTxn::~IngestTxn() { Rollback(); }
 
 Status IngestTxn::Append(const EventBatch& batch, std::string_view file_sha256) {
     if (!open_) return Error{"store.txn", "transaction is not open"};
-    return batch.AppendTo(*events_, file_sha256);
+    if (auto st = batch.AppendTo(*events_, file_sha256); !st) return st;
+    // Hand rows to the table as they come rather than all at commit (the appender would buffer
+    // 200k rows), so the storage work is spread over the run and stays off the commit lock.
+    unflushed_ += batch.size();
+    if (unflushed_ >= kFlushRows) return Flush();
+    return Ok{};
+}
+
+Status IngestTxn::Flush() {
+    if (!open_) return Error{"store.txn", "transaction is not open"};
+    unflushed_ = 0;
+    if (auto st = events_->Flush(); !st) return st;
+    if (findings_) return findings_->Flush();
+    return Ok{};
 }
 
 Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
@@ -220,9 +233,7 @@ Status IngestTxn::Commit() {
         Rollback();
         return err;
     };
-    if (auto st = events_->Flush(); !st) return fail(st.error());
-    if (findings_)
-        if (auto st = findings_->Flush(); !st) return fail(st.error());
+    if (auto st = Flush(); !st) return fail(st.error());
     events_.reset();
     findings_.reset();
     // The custody entries chain from the last committed one: staged now, under the caller's

@@ -72,6 +72,9 @@ public:
     Status AddFile(const FileEntry& entry);
     //! Inserts incidents, replacing those with the same id.
     Status PutIncidents(const std::vector<analytics::Incident>& incidents);
+    //! Hands the rows appended so far to the transaction (Commit does it too; calling it
+    //! before taking a commit lock keeps that work outside the lock).
+    Status Flush();
     //! Files added so far.
     size_t files() const { return custody_.size(); }
     //! Writes the custody entries of the files added, chained after the last committed entry,
@@ -88,7 +91,9 @@ private:
     CaseStore* store_ = nullptr;
     std::unique_ptr<Connection> con_;
     std::unique_ptr<Appender> events_, findings_;
+    static constexpr size_t kFlushRows = 32768;
     std::vector<std::string> custody_; // details of the files added, in order
+    size_t unflushed_ = 0;
     bool open_ = false;
 };
 

@@ -253,31 +253,26 @@ std::string TablesDigest(CaseStore& cs) {
     return t.ok() ? t.value().Cell(0, 0) : "";
 }
 
-TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
-    TempDir tmp;
-    std::string in = StageCopies(tmp.path, 6);
-    std::string reference;
-    {
-        auto cs = CaseStore::Open((tmp.path / "ref").string(), OpenMode::Create);
-        ASSERT_TRUE(cs.ok());
-        IngestOptions opt;
-        opt.scan.inputs = {in};
-        opt.scan.threads = 2;
-        ASSERT_TRUE(Ingest(*cs.value(), opt).ok());
-        reference = TablesDigest(*cs.value());
-    }
-    std::string case_dir = (tmp.path / "killed").string();
+// Ingests in into a fresh case and returns its TablesDigest and how many transactions it took.
+std::pair<std::string, size_t> ReferenceIngest(const std::string& in, const std::string& dir) {
+    auto cs = CaseStore::Open(dir, OpenMode::Create);
+    EXPECT_TRUE(cs.ok());
+    if (!cs.ok()) return {};
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    auto r = Ingest(*cs.value(), opt);
+    EXPECT_TRUE(r.ok());
+    return {TablesDigest(*cs.value()), r.ok() ? r.value().transactions : 0};
+}
+
+// Runs opt in a child process that must die by SIGKILL (the kill_after_files hook).
+void IngestUntilKilled(const std::string& case_dir, const IngestOptions& opt) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         auto cs = CaseStore::Open(case_dir, OpenMode::Create);
         if (!cs.ok()) _exit(2);
-        IngestOptions opt;
-        opt.scan.inputs = {in};
-        opt.scan.threads = 2;
-        opt.batch_rows = 2;
-        opt.commit_events = 0;    // one transaction per file
-        opt.kill_after_files = 2; // dies with file 3 appended but not committed
         (void)Ingest(*cs.value(), opt);
         _exit(0);
     }
@@ -285,83 +280,67 @@ TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child was not killed, status " << status;
     EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+// After a crash only whole files are visible; a re-run completes the case as an uninterrupted
+// ingest would have.
+void ExpectCompletedByRerun(const std::string& case_dir, const std::string& in, int64_t committed,
+                            size_t total, const std::string& reference) {
+    auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
+    ASSERT_TRUE(cs.ok()) << cs.error().message;
+    CaseStore& c = *cs.value();
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM files"), committed);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM custody WHERE action = 'ingest'"), committed);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
+                       "(SELECT sha256 FROM files)"), 0);
+    EXPECT_EQ(Count(c, "SELECT count(*) FROM files f WHERE events <> (SELECT "
+                       "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"), 0);
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    auto r = Ingest(c, opt);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value().ingested, total - size_t(committed));
+    EXPECT_EQ(r.value().skipped, size_t(committed));
+    EXPECT_EQ(TablesDigest(c), reference);
+    EXPECT_TRUE(c.CheckCustody().ok);
+    EXPECT_TRUE(VerifyEvidence(c).clean());
+}
+
+TEST(Ingest, KilledRunIsCompletedByRerunWithoutDuplicates) {
+    TempDir tmp;
+    std::string in = StageCopies(tmp.path, 6);
+    std::string reference = ReferenceIngest(in, (tmp.path / "ref").string()).first;
+    std::string case_dir = (tmp.path / "killed").string();
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    opt.scan.threads = 2;
+    opt.batch_rows = 2;
+    opt.commit_events = 0;    // one transaction per file
+    opt.kill_after_files = 2; // dies with file 3 appended but not committed
+    IngestUntilKilled(case_dir, opt);
     {
         // A read-only reader (query, timeline …) sees the committed files after the crash.
         auto ro = CaseStore::Open(case_dir, OpenMode::ReadOnly);
         ASSERT_TRUE(ro.ok()) << ro.error().message;
         EXPECT_EQ(Count(*ro.value(), "SELECT count(*) FROM files"), 2);
     }
-    {
-        auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
-        ASSERT_TRUE(cs.ok()) << cs.error().message;
-        // Only whole files are visible: each manifest row has all its events, nothing else.
-        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 2);
-        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
-                                     "(SELECT sha256 FROM files)"), 0);
-        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files f WHERE events <> (SELECT "
-                                     "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"), 0);
-        IngestOptions opt;
-        opt.scan.inputs = {in};
-        opt.scan.threads = 2;
-        auto r = Ingest(*cs.value(), opt);
-        ASSERT_TRUE(r.ok());
-        EXPECT_EQ(r.value().ingested, 4u);
-        EXPECT_EQ(r.value().skipped, 2u);
-        EXPECT_EQ(TablesDigest(*cs.value()), reference);
-        EXPECT_TRUE(cs.value()->CheckCustody().ok);
-        EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
-    }
+    ExpectCompletedByRerun(case_dir, in, 2, 6, reference);
 }
 
 TEST(Ingest, KilledRunOfGroupedFilesKeepsOnlyCommittedGroups) {
     TempDir tmp;
     std::string in = StageCopies(tmp.path, 7);
-    std::string reference;
-    {
-        auto cs = CaseStore::Open((tmp.path / "ref").string(), OpenMode::Create);
-        ASSERT_TRUE(cs.ok());
-        IngestOptions opt;
-        opt.scan.inputs = {in};
-        opt.scan.threads = 2;
-        auto r = Ingest(*cs.value(), opt);
-        ASSERT_TRUE(r.ok());
-        EXPECT_EQ(r.value().ingested, 7u);
-        EXPECT_LE(r.value().transactions, 2u); // files share transactions
-        reference = TablesDigest(*cs.value());
-    }
+    auto [reference, transactions] = ReferenceIngest(in, (tmp.path / "ref").string());
+    EXPECT_LE(transactions, 2u); // files share transactions
     std::string case_dir = (tmp.path / "killed").string();
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        auto cs = CaseStore::Open(case_dir, OpenMode::Create);
-        if (!cs.ok()) _exit(2);
-        IngestOptions opt;
-        opt.scan.inputs = {in};
-        opt.scan.threads = 1;
-        opt.commit_files = 3;
-        opt.kill_after_files = 3; // dies with the second group of three appended
-        (void)Ingest(*cs.value(), opt);
-        _exit(0);
-    }
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child was not killed, status " << status;
-    auto cs = CaseStore::Open(case_dir, OpenMode::ReadWrite);
-    ASSERT_TRUE(cs.ok()) << cs.error().message;
-    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 3);
-    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM custody WHERE action = 'ingest'"), 3);
-    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
-                                 "(SELECT sha256 FROM files)"), 0);
     IngestOptions opt;
     opt.scan.inputs = {in};
-    opt.scan.threads = 2;
-    auto r = Ingest(*cs.value(), opt);
-    ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.value().ingested, 4u);
-    EXPECT_EQ(r.value().skipped, 3u);
-    EXPECT_EQ(TablesDigest(*cs.value()), reference);
-    EXPECT_TRUE(cs.value()->CheckCustody().ok);
-    EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
+    opt.scan.threads = 1;
+    opt.commit_files = 3;
+    opt.kill_after_files = 3; // dies with the second group of three appended
+    IngestUntilKilled(case_dir, opt);
+    ExpectCompletedByRerun(case_dir, in, 3, 7, reference);
 }
 
 // The hunt's findings and incidents are stored with the files and can be queried.

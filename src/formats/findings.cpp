@@ -1,5 +1,7 @@
 #include "formats/findings.h"
 
+#include <charconv>
+
 #include "common/strings.h"
 #include "formats/format_base.h"
 #include "formats/text_util.h"
@@ -81,6 +83,28 @@ bool IsAsffFinding(element e) {
     element v;
     return e.type() == simdjson::dom::element_type::OBJECT && JGet(e, "ProductArn", v) &&
            (JGet(e, "Types", v) || JGet(e, "SchemaVersion", v));
+}
+
+std::string_view FindingLevel(std::string_view severity) {
+    static constexpr std::string_view kLabels[] = {"informational", "low", "medium", "high",
+                                                   "critical"};
+    std::string_view s = Trim(severity);
+    for (auto label : kLabels)
+        if (IEquals(s, label)) return label;
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !(v >= 0) || v > 100)
+        return "medium";
+    if (v > 10) {
+        if (v >= 90) return "critical";
+        if (v >= 70) return "high";
+        if (v >= 40) return "medium";
+        return "low";
+    }
+    if (v >= 9) return "critical";
+    if (v >= 7) return "high";
+    if (v >= 4) return "medium";
+    return v > 0 ? "low" : "informational";
 }
 
 void NormalizeGuardDuty(element f, Normalized& n, FindingScratch& s) {

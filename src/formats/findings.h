@@ -47,5 +47,11 @@ void NormalizeAsff(simdjson::dom::element finding, Normalized& n, FindingScratch
 bool IsGuardDutyFinding(simdjson::dom::element e);
 bool IsAsffFinding(simdjson::dom::element e);
 
+//! cloudsift level of an imported finding's original severity: an ASFF label (INFORMATIONAL …
+//! CRITICAL), GuardDuty's number (< 4 low, < 7 medium, < 9 high, else critical) or an ASFF
+//! normalized score above 10 (0 informational, < 40 low, < 70 medium, < 90 high, else
+//! critical). "medium" when the severity is missing or unreadable.
+std::string_view FindingLevel(std::string_view severity);
+
 } // namespace formats
 } // namespace cloudsift

@@ -247,7 +247,11 @@ std::optional<TimeMs> JTimeMs(simdjson::dom::element e) {
     int64_t i;
     if (e.get_int64().get(i) == simdjson::SUCCESS) return i;
     double d;
-    if (e.get_double().get(d) == simdjson::SUCCESS) return TimeMs(d);
+    if (e.get_double().get(d) == simdjson::SUCCESS) {
+        // Out of range (or NaN) would be undefined behaviour to convert: not a time.
+        if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+        return TimeMs(d);
+    }
     std::string_view s;
     if (e.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
     if (AllDigits(s) && ParseInt(s, i)) return s.size() <= 10 ? i * 1000 : i;

@@ -12,6 +12,7 @@
 
 #include "analytics/correlation.h"
 #include "common/ip.h"
+#include "formats/findings.h"
 
 namespace cloudsift {
 namespace fs = std::filesystem;
@@ -29,16 +30,14 @@ void RecordMatcher::Match(const Record& rec, const FileInfo& file, std::vector<F
     });
 }
 
-Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file) {
+namespace {
+
+// A finding on rec for rule_id: the record's fields and the stable finding id.
+Finding RecordFinding(std::string rule_id, const Record& rec, const FileInfo& file) {
     const Normalized& n = rec.norm;
     Finding f;
     f.time = n.time;
-    f.rule_id = rule.id.empty() ? rule.title : rule.id;
-    f.rule_title = rule.title;
-    f.level = std::string(sigma::LevelName(rule.level));
-    f.tags = rule.tags;
-    f.tactics = rule.tactics;
-    f.techniques = rule.techniques;
+    f.rule_id = std::move(rule_id);
     f.event_id = std::string(n.event_id);
     f.event_name = std::string(n.action);
     f.event_source = std::string(n.service);
@@ -57,6 +56,28 @@ Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& 
     std::snprintf(buf, sizeof buf, "%016llx",
                   static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
     f.finding_id = buf;
+    return f;
+}
+
+} // namespace
+
+Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file) {
+    Finding f = RecordFinding(rule.id.empty() ? rule.title : rule.id, rec, file);
+    f.rule_title = rule.title;
+    f.level = std::string(sigma::LevelName(rule.level));
+    f.tags = rule.tags;
+    f.tactics = rule.tactics;
+    f.techniques = rule.techniques;
+    return f;
+}
+
+Finding ImportedFinding(const Record& rec, const FileInfo& file) {
+    const Normalized& n = rec.norm;
+    std::string type(n.finding_type.empty() ? std::string_view("finding") : n.finding_type);
+    Finding f = RecordFinding(std::string(n.source_type) + ":" + type, rec, file);
+    f.rule_title = std::move(type);
+    if (!n.resource.empty()) f.rule_title += " on " + std::string(n.resource);
+    f.level = std::string(formats::FindingLevel(n.severity));
     return f;
 }
 
@@ -141,6 +162,8 @@ public:
             if (corr_ && corr_->Feeds(i)) corr_->Capture(i, rec, *file_, slot_.correlation);
             if (!rule.correlation_only) slot_.findings.push_back(MakeFinding(rule, rec, *file_));
         });
+        if (rec.norm.cls == EventClass::DetectionFinding)
+            slot_.findings.push_back(ImportedFinding(rec, *file_));
         if (slot_.behavior) slot_.behavior->OnRecord(rec, *file_);
     }
 

@@ -31,6 +31,10 @@ private:
 
 //! Builds the finding for rule on rec (fills every contract field from the record's Normalized).
 Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file);
+//! An imported finding (GuardDuty, Security Hub record) as a cloudsift finding: rule id
+//! "<format>:<original type>", title the type and resource, level from the original severity.
+//! RunHunt reports one for every such record, beside the rules that match it.
+Finding ImportedFinding(const Record& rec, const FileInfo& file);
 
 //! Options of a hunt run.
 struct HuntOptions {

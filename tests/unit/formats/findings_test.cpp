@@ -103,6 +103,22 @@ TEST(SecurityHub, EventBridgeAndBareArray) {
     EXPECT_EQ(bad.report.reasons().at("securityhub.not_a_finding"), 1u);
 }
 
+TEST(Findings, LevelFromOriginalSeverity) {
+    using formats::FindingLevel;
+    EXPECT_EQ(FindingLevel("2"), "low");         // GuardDuty 1.0-3.9
+    EXPECT_EQ(FindingLevel("5.3"), "medium");    // 4.0-6.9
+    EXPECT_EQ(FindingLevel("8"), "high");        // 7.0-8.9
+    EXPECT_EQ(FindingLevel("9.5"), "critical");  // 9.0-10.0
+    EXPECT_EQ(FindingLevel("HIGH"), "high");     // ASFF Severity.Label
+    EXPECT_EQ(FindingLevel("INFORMATIONAL"), "informational");
+    EXPECT_EQ(FindingLevel("40"), "medium");     // ASFF Normalized 0-100
+    EXPECT_EQ(FindingLevel("95"), "critical");
+    EXPECT_EQ(FindingLevel(""), "medium");
+    EXPECT_EQ(FindingLevel("nan"), "medium");
+    EXPECT_EQ(FindingLevel("-3"), "medium");
+    EXPECT_EQ(FindingLevel("1e999"), "medium");
+}
+
 TEST(Findings, Sniffing) {
     FileInfo none;
     EXPECT_GE(GuardDutyFormat().Sniff(Fixture("guardduty_finding.json"), none), 80);

@@ -70,6 +70,20 @@ TEST(Waf, WebAclLogs) {
     EXPECT_EQ(d.records[1].N("region"), "us-east-1");
 }
 
+// Fuzz reproducer: a numeric timestamp beyond int64 (or NaN-like huge doubles) is no time rather
+// than an undefined float-to-integer conversion.
+TEST(Waf, OutOfRangeNumericTimestamp) {
+    auto d = DecodeWith(WafFormat(),
+                        "{\"timestamp\":17092000000000000000,\"action\":\"ALLOW\","
+                        "\"httpRequest\":{\"clientIp\":\"203.0.113.9\",\"uri\":\"/\"}}\n"
+                        "{\"timestamp\":-1e300,\"action\":\"BLOCK\","
+                        "\"httpRequest\":{\"clientIp\":\"203.0.113.9\",\"uri\":\"/\"}}\n");
+    ASSERT_EQ(d.records.size(), 2u) << Reasons(d.report);
+    EXPECT_EQ(d.records[0].time, 0);
+    EXPECT_EQ(d.records[1].time, 0);
+    EXPECT_EQ(d.records[0].N("src_ip"), "203.0.113.9");
+}
+
 TEST(Waf, Sniff) {
     FileInfo none;
     EXPECT_GE(WafFormat().Sniff(Fixture("waf.jsonl"), none), 80);

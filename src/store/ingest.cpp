@@ -107,6 +107,11 @@ double Since(Clock::time_point t) {
 // What the writing threads share: the files, their findings, the run's incidents, and the
 // commit lock that orders commits (and with them the custody chain).
 struct WriteShared {
+    WriteShared(CaseStore& s, const IngestOptions& o, const std::map<std::string, size_t>& paths,
+                const std::vector<Candidate>& files, const std::vector<std::vector<Finding>>& found,
+                const std::vector<analytics::Incident>& incs, IngestResult& res)
+        : store(s), options(o), by_path(paths), todo(files), findings(found), incidents(incs),
+          result(res) {}
     CaseStore& store;
     const IngestOptions& options;
     const std::map<std::string, size_t>& by_path;
@@ -458,7 +463,7 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     if (const char* env = std::getenv("CLOUDSIFT_TEST_KILL_AFTER_FILES"); env && *env)
         kill_after = std::atoll(env);
 
-    WriteShared shared{store, options, by_path, todo, findings, hunt.incidents, result};
+    WriteShared shared(store, options, by_path, todo, findings, hunt.incidents, result);
     shared.kill_after = kill_after;
     stage = Clock::now();
     ScanSummary summary = Scan(scan, [&](unsigned) -> std::unique_ptr<RecordConsumer> {

@@ -87,7 +87,7 @@ struct DigestChain {
             log_plain += std::string(size_t(h), ' ');
             WriteFile(dir / log_rel, GzipCompress(log_plain));
             log_paths.push_back((dir / log_rel).string());
-            char next[8];
+            char next[16];
             std::snprintf(next, sizeof next, "%02d", h + 1);
             std::string start = std::string("2024-03-01T") + hh + ":00:00Z";
             std::string end = std::string("2024-03-01T") + next + ":00:00Z";

@@ -32,6 +32,10 @@ Result<store::IngestHunt> HuntFiles(const sigma::RuleSet& rules, const HuntOptio
 
 int RunIngest(IngestArgs& a) {
     ResolveScanOptions(a.opt.scan, a.scan_args);
+    for (const auto& in : a.opt.scan.inputs)
+        if (in == "-")
+            throw CLI::ValidationError("paths", "ingest reads files (each is hashed and kept as "
+                                                "evidence), not standard input");
     auto cs = store::CaseStore::Open(a.case_dir, store::OpenMode::Create);
     if (!cs) {
         std::cerr << "cloudsift: " << TerminalSafe(cs.error().message) << "\n";

@@ -99,13 +99,6 @@ bool IsAwsInternal(std::string_view ip) {
 
 } // namespace
 
-std::string StableId(std::string_view key) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
-    return buf;
-}
-
 bool Intel::IsMiningDomain(std::string_view name) const {
     std::string d = NormalizeDomain(name);
     std::string_view v = d;
@@ -154,24 +147,12 @@ std::string UserAgentFamily(std::string_view ua) {
     return std::string(ua.substr(0, std::min<size_t>(end, 40)));
 }
 
-Finding EvidenceOf(const Record& rec, const FileInfo& file) {
+Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
     const Normalized& n = rec.norm;
     Finding f;
-    f.time = n.time;
-    f.event_id = std::string(n.event_id);
-    f.event_name = std::string(n.action);
-    f.event_source = std::string(n.service);
-    f.source_type = std::string(n.source_type);
-    f.actor = std::string(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
+    FillEvidence(f, rec, interner ? interner->Get(file.path) : SharedText(file.path), interner);
     if (f.actor.empty() && StartsWith(n.instance_id, "i-"))
-        f.actor = std::string(n.instance_id); // the instance that queried / connected
-    f.access_key = std::string(n.access_key);
-    f.source_ip = std::string(n.src_ip);
-    f.user_agent = std::string(n.user_agent);
-    f.account = std::string(n.account);
-    f.region = std::string(n.region);
-    f.file = file.path;
-    f.line_or_index = rec.line ? rec.line : rec.index;
+        f.actor = SharedText(n.instance_id); // the instance that queried / connected
     f.finding_id = StableId(f.file + '\0' + std::to_string(rec.line) + ':' +
                             std::to_string(rec.index) + '\0' + f.event_id);
     return f;
@@ -188,11 +169,12 @@ Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::str
     f.tactics = {tac};
     std::string tag_tac = tac;
     std::replace(tag_tac.begin(), tag_tac.end(), '-', '_');
-    f.tags = {"attack." + tag_tac};
+    SharedStrings::List tags = {"attack." + tag_tac};
     if (!technique.empty()) {
         f.techniques = {std::string(technique)};
-        f.tags.push_back("attack." + ToLower(technique));
+        tags.push_back("attack." + ToLower(technique));
     }
+    f.tags = std::move(tags);
     f.finding_id = StableId(f.rule_id + '\0' + evidence.finding_id);
     return f;
 }
@@ -203,7 +185,7 @@ void BehaviorCollector::Touch(std::string key, const Record& rec, const FileInfo
     ++fs.count;
     if (inserted || rec.norm.time < fs.first) {
         fs.first = rec.norm.time;
-        fs.ev = EvidenceOf(rec, file);
+        fs.ev = EvidenceOf(rec, file, &interner_);
     }
 }
 
@@ -271,7 +253,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
             std::string title = "Threat-intel indicator matched: " + hit->value;
             if (!hit->description.empty())
                 title += " (" + hit->description + ")";
-            findings.push_back(AnalyticFinding(EvidenceOf(rec, file),
+            findings.push_back(AnalyticFinding(EvidenceOf(rec, file, &interner_),
                                                "UnauthorizedAccess:Runtime/ThreatIntelIndicator",
                                                title, "high", "command-and-control", ""));
         }
@@ -280,7 +262,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     case EventClass::DnsActivity:
         if (!n.resource.empty() && intel_.IsMiningDomain(n.resource))
             findings.push_back(AnalyticFinding(
-                EvidenceOf(rec, file), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+                EvidenceOf(rec, file, &interner_), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
                 "DNS query for a cryptocurrency mining pool", "high", "impact", "T1496"));
         return;
     case EventClass::NetworkActivity: {
@@ -298,7 +280,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         if (!ip || IsPrivateIp(*ip))
             return;
         findings.push_back(AnalyticFinding(
-            EvidenceOf(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
+            EvidenceOf(rec, file, &interner_), "CryptoCurrency:EC2/BitcoinTool.B",
             "Outbound connection on a cryptocurrency mining port", "high", "impact", "T1496"));
         return;
     }
@@ -342,7 +324,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     if (!Interesting(n.action, n.actor_arn, n.error_code))
         return;
     ActivityRow row;
-    row.ev = EvidenceOf(rec, file);
+    row.ev = EvidenceOf(rec, file, &interner_);
     row.actor_type = std::string(n.actor_type);
     row.error_code = std::string(n.error_code);
     row.mfa = std::string(n.mfa);

@@ -90,13 +90,11 @@ private:
     void LearnCreation(const Record& rec);
     void Touch(std::string key, const Record& rec, const FileInfo& file);
     const Intel& intel_;
+    TextInterner interner_;
 };
 
-//! 16 hex digits of a 64-bit hash of key (finding and incident ids).
-std::string StableId(std::string_view key);
-
-//! Builds the evidence part of a finding for rec (no rule fields).
-Finding EvidenceOf(const Record& rec, const FileInfo& file);
+//! Builds the evidence part of a finding for rec (no rule fields); interner may be null.
+Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner = nullptr);
 
 //! Turns evidence into an analytic finding of the given GuardDuty-style type.
 Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::string_view title,

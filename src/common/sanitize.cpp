@@ -12,7 +12,8 @@ namespace {
 size_t Utf8SeqLen(std::string_view s, size_t i) {
     auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
     uint8_t c = b(i);
-    if (c < 0x80) return 1;
+    if (c < 0x80)
+        return 1;
     size_t len;
     uint32_t cp;
     if ((c & 0xE0) == 0xC0) {
@@ -27,9 +28,11 @@ size_t Utf8SeqLen(std::string_view s, size_t i) {
     } else {
         return 0;
     }
-    if (i + len > s.size()) return 0;
+    if (i + len > s.size())
+        return 0;
     for (size_t k = 1; k < len; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) return 0;
+        if ((b(i + k) & 0xC0) != 0x80)
+            return 0;
         cp = (cp << 6) | (b(i + k) & 0x3F);
     }
     if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
@@ -55,7 +58,8 @@ bool IsC1(std::string_view s, size_t i, size_t len) {
 bool IsValidUtf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
         size_t n = Utf8SeqLen(s, i);
-        if (n == 0) return false;
+        if (n == 0)
+            return false;
         i += n;
     }
     return true;
@@ -71,8 +75,10 @@ std::string TerminalSafe(std::string_view s) {
             AppendHexByte(out, c);
             ++i;
         } else if (n == 1 && (c < 0x20 || c == 0x7F)) {
-            if (c == '\t') out += ' ';
-            else AppendHexByte(out, c);
+            if (c == '\t')
+                out += ' ';
+            else
+                AppendHexByte(out, c);
             ++i;
         } else if (IsC1(s, i, n)) {
             AppendHexByte(out, static_cast<uint8_t>(s[i + 1]));
@@ -94,10 +100,12 @@ std::string CsvCell(std::string_view s) {
             safe.insert(safe.begin(), '\'');
     }
     bool quote = safe.find_first_of(",\"\n\r") != std::string::npos;
-    if (!quote) return safe;
+    if (!quote)
+        return safe;
     std::string out = "\"";
     for (char c : safe) {
-        if (c == '"') out += '"';
+        if (c == '"')
+            out += '"';
         out += c;
     }
     out += '"';
@@ -108,49 +116,76 @@ std::string HtmlEscape(std::string_view s) {
     std::string out;
     for (char c : TerminalSafe(s)) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
+    size_t run = 0; // start of the pending run of bytes copied unchanged
+    auto flush = [&](size_t end) {
+        if (end > run)
+            out.append(s.data() + run, end - run);
+    };
     for (size_t i = 0; i < s.size();) {
         uint8_t c = static_cast<uint8_t>(s[i]);
-        size_t n = Utf8SeqLen(s, i);
-        if (n == 0) {
-            out += "\\ufffd";
-            ++i;
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            ++i; // printable ASCII: stays in the run
             continue;
         }
+        size_t n = c < 0x80 ? 1 : Utf8SeqLen(s, i);
         if (n > 1) {
-            out.append(s.substr(i, n));
-            i += n;
+            i += n; // valid multi-byte sequence: stays in the run
             continue;
         }
+        flush(i);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
-            if (c < 0x20 || c == 0x7F) {
+            if (n == 0) {
+                out += "\\ufffd";
+            } else {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;
-            } else {
-                out += static_cast<char>(c);
             }
         }
-        ++i;
+        run = ++i;
     }
+    flush(s.size());
     out += '"';
 }
 

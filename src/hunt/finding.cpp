@@ -1,15 +1,50 @@
 #include "hunt/finding.h"
 
+#include <xxhash.h>
+
 #include "common/sanitize.h"
+#include "formats/format.h"
 
 namespace cloudsift {
 
+std::string StableId(std::string_view key) {
+    static const char kHex[] = "0123456789abcdef";
+    uint64_t h = XXH3_64bits(key.data(), key.size());
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, h >>= 4)
+        out[size_t(i)] = kHex[h & 15];
+    return out;
+}
+
+void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner) {
+    const Normalized& n = rec.norm;
+    auto text = [&](std::string_view s) { return interner ? interner->Get(s) : SharedText(s); };
+    f.time = n.time;
+    f.event_id = SharedText(n.event_id); // unique per event: interning would only cost
+    f.event_name = text(n.action);
+    f.event_source = text(n.service);
+    f.source_type = text(n.source_type);
+    f.actor = text(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
+    f.access_key = text(n.access_key);
+    f.source_ip = text(n.src_ip);
+    f.user_agent = text(n.user_agent);
+    f.account = text(n.account);
+    f.region = text(n.region);
+    f.file = file;
+    f.line_or_index = rec.line ? rec.line : rec.index;
+}
+
 int LevelRank(std::string_view level) {
-    if (level == "informational") return 0;
-    if (level == "low") return 1;
-    if (level == "medium") return 2;
-    if (level == "high") return 3;
-    if (level == "critical") return 4;
+    if (level == "informational")
+        return 0;
+    if (level == "low")
+        return 1;
+    if (level == "medium")
+        return 2;
+    if (level == "high")
+        return 3;
+    if (level == "critical")
+        return 4;
     return -1;
 }
 
@@ -27,7 +62,8 @@ void ListField(std::string& out, std::string_view k, const std::vector<std::stri
     Key(out, k);
     out += '[';
     for (size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ',';
+        if (i)
+            out += ',';
         AppendJsonString(out, v[i]);
     }
     out += ']';

@@ -1,9 +1,12 @@
 // Finding: one rule match on one record, owned, ready for any sink (the DESIGN.md contract).
+// Text fields are SharedText: findings of one rule share its title and tags, findings of one
+// record or one principal share those strings, so millions of findings stay small.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/shared_text.h"
 #include "common/time_util.h"
 
 namespace cloudsift {
@@ -11,26 +14,35 @@ namespace cloudsift {
 //! A detection on a record (from a Sigma rule, a behavioural analytic, or an imported finding).
 struct Finding {
     TimeMs time = 0;
-    std::string rule_id;
-    std::string rule_title;
-    std::string level;                   //!< informational | low | medium | high | critical
-    std::vector<std::string> tags;       //!< as in the rule ("attack.t1098")
-    std::vector<std::string> tactics;    //!< "persistence"
-    std::vector<std::string> techniques; //!< "T1098"
-    std::string event_id;
-    std::string event_name;
-    std::string event_source;
-    std::string source_type;             //!< decoder name
-    std::string actor;                   //!< principal ARN or name
-    std::string access_key;
-    std::string source_ip;
-    std::string user_agent;
-    std::string account;
-    std::string region;
-    std::string file;
-    uint64_t line_or_index = 0;          //!< line for line formats, record index otherwise
-    std::string finding_id;              //!< stable id: hash of rule id + file + position
+    SharedText rule_id;
+    SharedText rule_title;
+    SharedText level;         //!< informational | low | medium | high | critical
+    SharedStrings tags;       //!< as in the rule ("attack.t1098")
+    SharedStrings tactics;    //!< "persistence"
+    SharedStrings techniques; //!< "T1098"
+    SharedText event_id;
+    SharedText event_name;
+    SharedText event_source;
+    SharedText source_type; //!< decoder name
+    SharedText actor;       //!< principal ARN or name
+    SharedText access_key;
+    SharedText source_ip;
+    SharedText user_agent;
+    SharedText account;
+    SharedText region;
+    SharedText file;
+    uint64_t line_or_index = 0; //!< line for line formats, record index otherwise
+    SharedText finding_id;      //!< stable id: hash of rule id + file + position
 };
+
+struct Record;
+
+//! 16 lower-case hex digits of the 64-bit XXH3 hash of key (finding and incident ids).
+std::string StableId(std::string_view key);
+
+//! Fills the record half of f (time, event, actor, endpoints, account, region, position) from rec;
+//! file is the record's file path. interner (may be null) shares repeated values between findings.
+void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner);
 
 //! Numeric rank of a level name (informational 0 … critical 4; unknown -1).
 int LevelRank(std::string_view level);

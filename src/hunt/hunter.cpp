@@ -17,72 +17,109 @@
 namespace cloudsift {
 namespace fs = std::filesystem;
 
-RecordMatcher::RecordMatcher(const sigma::RuleSet& rules)
-    : rules_(rules), scratch_(rules.NewScratch()) {}
-
-RecordMatcher::~RecordMatcher() = default;
-
-void RecordMatcher::Match(const Record& rec, const FileInfo& file, std::vector<Finding>& out) {
-    rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
-        const sigma::Rule& rule = rules_.rule(i);
-        if (rule.correlation_only) return;
-        out.push_back(MakeFinding(rule, rec, file));
-    });
-}
-
 namespace {
 
-// A finding on rec for rule_id: the record's fields and the stable finding id.
-Finding RecordFinding(std::string rule_id, const Record& rec, const FileInfo& file) {
-    const Normalized& n = rec.norm;
-    Finding f;
-    f.time = n.time;
-    f.rule_id = std::move(rule_id);
-    f.event_id = std::string(n.event_id);
-    f.event_name = std::string(n.action);
-    f.event_source = std::string(n.service);
-    f.source_type = std::string(n.source_type);
-    f.actor = std::string(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
-    f.access_key = std::string(n.access_key);
-    f.source_ip = std::string(n.src_ip);
-    f.user_agent = std::string(n.user_agent);
-    f.account = std::string(n.account);
-    f.region = std::string(n.region);
-    f.file = file.path;
-    f.line_or_index = rec.line ? rec.line : rec.index;
-    std::string key = f.rule_id + '\0' + f.file + '\0' + std::to_string(rec.line) + ':' +
-                      std::to_string(rec.index) + '\0' + f.event_id;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));
-    f.finding_id = buf;
-    return f;
+// The finding id: a hash of rule id, file, position and event id (stable across runs).
+SharedText FindingId(std::string& key, std::string_view rule_id, const Finding& f,
+                     const Record& rec) {
+    key.clear();
+    key.append(rule_id);
+    key += '\0';
+    key.append(f.file.view());
+    key += '\0';
+    key += std::to_string(rec.line);
+    key += ':';
+    key += std::to_string(rec.index);
+    key += '\0';
+    key.append(f.event_id.view());
+    return SharedText(StableId(key));
 }
 
 } // namespace
 
+FindingFactory::FindingFactory(const sigma::RuleSet& rules)
+    : rules_(rules), rule_fields_(rules.size()), built_(rules.size(), false) {}
+
+Finding FindingFactory::Make(size_t rule_index, const Record& rec, const FileInfo& file) {
+    if (file_ != &file || file_path_ != file.path) {
+        file_ = &file;
+        file_path_ = SharedText(file.path);
+        have_evidence_ = false;
+    }
+    if (!have_evidence_) {
+        FillEvidence(evidence_, rec, file_path_, &interner_);
+        have_evidence_ = true;
+    }
+    RuleFields& r = rule_fields_[rule_index];
+    if (!built_[rule_index]) {
+        const sigma::Rule& rule = rules_.rule(rule_index);
+        r.id = SharedText(rule.id.empty() ? rule.title : rule.id);
+        r.title = SharedText(rule.title);
+        r.level = SharedText(sigma::LevelName(rule.level));
+        r.tags = rule.tags;
+        r.tactics = rule.tactics;
+        r.techniques = rule.techniques;
+        built_[rule_index] = true;
+    }
+    Finding f = evidence_;
+    f.rule_id = r.id;
+    f.rule_title = r.title;
+    f.level = r.level;
+    f.tags = r.tags;
+    f.tactics = r.tactics;
+    f.techniques = r.techniques;
+    f.finding_id = FindingId(key_, r.id, f, rec);
+    return f;
+}
+
+RecordMatcher::RecordMatcher(const sigma::RuleSet& rules)
+    : rules_(rules), scratch_(rules.NewScratch()), factory_(rules) {}
+
+RecordMatcher::~RecordMatcher() = default;
+
+void RecordMatcher::Match(const Record& rec, const FileInfo& file, std::vector<Finding>& out) {
+    factory_.NewRecord();
+    rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
+        if (rules_.rule(i).correlation_only)
+            return;
+        out.push_back(factory_.Make(i, rec, file));
+    });
+}
+
 Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file) {
-    Finding f = RecordFinding(rule.id.empty() ? rule.title : rule.id, rec, file);
-    f.rule_title = rule.title;
-    f.level = std::string(sigma::LevelName(rule.level));
+    Finding f;
+    FillEvidence(f, rec, SharedText(file.path), nullptr);
+    std::string id = rule.id.empty() ? rule.title : rule.id;
+    f.rule_id = SharedText(id);
+    f.rule_title = SharedText(rule.title);
+    f.level = SharedText(sigma::LevelName(rule.level));
     f.tags = rule.tags;
     f.tactics = rule.tactics;
     f.techniques = rule.techniques;
+    std::string key;
+    f.finding_id = FindingId(key, id, f, rec);
     return f;
 }
 
 Finding ImportedFinding(const Record& rec, const FileInfo& file) {
     const Normalized& n = rec.norm;
     std::string type(n.finding_type.empty() ? std::string_view("finding") : n.finding_type);
-    Finding f = RecordFinding(std::string(n.source_type) + ":" + type, rec, file);
-    f.rule_title = std::move(type);
-    if (!n.resource.empty()) f.rule_title += " on " + std::string(n.resource);
-    f.level = std::string(formats::FindingLevel(n.severity));
+    Finding f;
+    FillEvidence(f, rec, SharedText(file.path), nullptr);
+    std::string id = std::string(n.source_type) + ":" + type;
+    f.rule_id = SharedText(id);
+    if (!n.resource.empty())
+        type += " on " + std::string(n.resource);
+    f.rule_title = SharedText(type);
+    f.level = SharedText(formats::FindingLevel(n.severity));
+    std::string key;
+    f.finding_id = FindingId(key, id, f, rec);
     return f;
 }
 
 std::string BuiltinRulesDir() {
-    if (const char* env = std::getenv("CLOUDSIFT_RULES_DIR"); env && *env) return env;
+    if (const char* env = std::getenv("CLOUDSIFT_RULES_DIR"); env && *env)
+        return env;
     std::error_code ec;
     auto exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
@@ -98,9 +135,11 @@ std::string BuiltinRulesDir() {
 }
 
 std::string BuiltinDataDir() {
-    if (const char* env = std::getenv("CLOUDSIFT_DATA_DIR"); env && *env) return env;
+    if (const char* env = std::getenv("CLOUDSIFT_DATA_DIR"); env && *env)
+        return env;
     fs::path rules = BuiltinRulesDir();
-    if (fs::is_directory(rules.parent_path() / "data")) return (rules.parent_path() / "data").string();
+    if (fs::is_directory(rules.parent_path() / "data"))
+        return (rules.parent_path() / "data").string();
     return (fs::path(CLOUDSIFT_SOURCE_DIR) / "data").string();
 }
 
@@ -110,7 +149,8 @@ std::shared_ptr<analytics::Intel> LoadIntel(const std::string& ioc_path,
     auto intel = std::make_shared<analytics::Intel>();
     auto slurp = [](const fs::path& p, std::string& out) {
         std::ifstream in(p, std::ios::binary);
-        if (!in) return false;
+        if (!in)
+            return false;
         std::stringstream ss;
         ss << in.rdbuf();
         out = ss.str();
@@ -133,9 +173,12 @@ std::unique_ptr<sigma::RuleSet> LoadRules(const HuntOptions& options,
                                           std::vector<sigma::FileReport>& reports) {
     auto rules = std::make_unique<sigma::RuleSet>();
     std::vector<std::string> paths = options.rule_paths;
-    if (paths.empty()) paths.push_back(BuiltinRulesDir());
-    for (const auto& p : paths) rules->LoadPath(p, options.load, reports);
-    for (const auto& p : options.filter_paths) rules->LoadPath(p, options.load, reports);
+    if (paths.empty())
+        paths.push_back(BuiltinRulesDir());
+    for (const auto& p : paths)
+        rules->LoadPath(p, options.load, reports);
+    for (const auto& p : options.filter_paths)
+        rules->LoadPath(p, options.load, reports);
     rules->Compile();
     return rules;
 }
@@ -154,42 +197,51 @@ class HuntConsumer final : public RecordConsumer {
 public:
     HuntConsumer(const sigma::RuleSet& rules, const analytics::CorrelationEngine* corr,
                  ThreadSlot& slot)
-        : rules_(rules), corr_(corr), scratch_(rules.NewScratch()), slot_(slot) {}
+        : rules_(rules), corr_(corr), scratch_(rules.NewScratch()), factory_(rules), slot_(slot) {}
     void BeginFile(const FileInfo& info, std::string_view) override { file_ = &info; }
     void OnRecord(const Record& rec) override {
+        factory_.NewRecord();
         rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
             const sigma::Rule& rule = rules_.rule(i);
-            if (corr_ && corr_->Feeds(i)) corr_->Capture(i, rec, *file_, slot_.correlation);
-            if (!rule.correlation_only) slot_.findings.push_back(MakeFinding(rule, rec, *file_));
+            if (corr_ && corr_->Feeds(i))
+                corr_->Capture(i, rec, *file_, slot_.correlation);
+            if (!rule.correlation_only)
+                slot_.findings.push_back(factory_.Make(i, rec, *file_));
         });
         if (rec.norm.cls == EventClass::DetectionFinding)
             slot_.findings.push_back(ImportedFinding(rec, *file_));
-        if (slot_.behavior) slot_.behavior->OnRecord(rec, *file_);
+        if (slot_.behavior)
+            slot_.behavior->OnRecord(rec, *file_);
     }
 
 private:
     const sigma::RuleSet& rules_;
     const analytics::CorrelationEngine* corr_;
     std::unique_ptr<sigma::RuleSet::Scratch> scratch_;
+    FindingFactory factory_;
     ThreadSlot& slot_;
     const FileInfo* file_ = nullptr;
 };
 
 // Links learned by the analytics for incident grouping: an instance and its home address.
-std::vector<std::pair<std::string, std::string>> InstanceLinks(
-    const std::vector<analytics::BehaviorCollector*>& cols) {
+std::vector<std::pair<std::string, std::string>>
+InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
     std::map<std::string, std::pair<TimeMs, std::string>> home;
     for (const auto* c : cols)
         for (const auto& r : c->rows) {
             auto inst = analytics::InstanceSessionId(r.ev.actor);
-            if (inst.empty() || r.ev.source_ip.empty()) continue;
+            if (inst.empty() || r.ev.source_ip.empty())
+                continue;
             auto ip = ParseIp(r.ev.source_ip);
-            if (!ip || !IsPrivateIp(*ip)) continue;
+            if (!ip || !IsPrivateIp(*ip))
+                continue;
             auto [it, inserted] = home.try_emplace(std::string(inst), r.ev.time, r.ev.source_ip);
-            if (!inserted && r.ev.time < it->second.first) it->second = {r.ev.time, r.ev.source_ip};
+            if (!inserted && r.ev.time < it->second.first)
+                it->second = {r.ev.time, r.ev.source_ip};
         }
     std::vector<std::pair<std::string, std::string>> links;
-    for (const auto& [inst, v] : home) links.emplace_back("instance:" + inst, "ip:" + v.second);
+    for (const auto& [inst, v] : home)
+        links.emplace_back("instance:" + inst, "ip:" + v.second);
     return links;
 }
 
@@ -197,9 +249,12 @@ std::vector<std::pair<std::string, std::string>> InstanceLinks(
 
 void SortFindings(std::vector<Finding>& findings) {
     std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        if (a.time != b.time) return a.time < b.time;
-        if (a.file != b.file) return a.file < b.file;
-        if (a.line_or_index != b.line_or_index) return a.line_or_index < b.line_or_index;
+        if (a.time != b.time)
+            return a.time < b.time;
+        if (a.file != b.file)
+            return a.file < b.file;
+        if (a.line_or_index != b.line_or_index)
+            return a.line_or_index < b.line_or_index;
         return a.rule_id < b.rule_id;
     });
 }
@@ -212,10 +267,12 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         corr = std::make_unique<analytics::CorrelationEngine>(rules);
         result.correlations_active = corr->active();
         result.correlation_diagnostics = corr->diagnostics();
-        if (corr->active() == 0) corr.reset();
+        if (corr->active() == 0)
+            corr.reset();
     }
     std::shared_ptr<const analytics::Intel> intel = options.intel;
-    if (options.analytics && !intel) intel = std::make_shared<analytics::Intel>();
+    if (options.analytics && !intel)
+        intel = std::make_shared<analytics::Intel>();
     std::deque<ThreadSlot> slots;
     std::mutex mu;
     result.scan = Scan(options.scan, [&](unsigned) {
@@ -228,15 +285,18 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     std::vector<const analytics::CorrelationEngine::Collector*> corr_rows;
     std::vector<analytics::BehaviorCollector*> behavior;
     for (auto& slot : slots) {
-        result.findings.insert(result.findings.end(), std::make_move_iterator(slot.findings.begin()),
+        result.findings.insert(result.findings.end(),
+                               std::make_move_iterator(slot.findings.begin()),
                                std::make_move_iterator(slot.findings.end()));
         slot.findings.clear();
         corr_rows.push_back(&slot.correlation);
-        if (slot.behavior) behavior.push_back(slot.behavior.get());
+        if (slot.behavior)
+            behavior.push_back(slot.behavior.get());
     }
     // Second phase: time-ordered correlation and behaviour over the collected rows.
     if (corr)
-        for (auto& f : corr->Evaluate(corr_rows)) result.findings.push_back(std::move(f));
+        for (auto& f : corr->Evaluate(corr_rows))
+            result.findings.push_back(std::move(f));
     std::vector<std::pair<std::string, std::string>> links;
     if (!behavior.empty()) {
         links = InstanceLinks(behavior);
@@ -244,7 +304,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
             result.findings.push_back(std::move(f));
         // Which identity created which (key → new key / user / Lambda role session) joins the
         // creator's incident with what the created identity did later.
-        for (const auto* c : behavior) links.insert(links.end(), c->links.begin(), c->links.end());
+        for (const auto* c : behavior)
+            links.insert(links.end(), c->links.begin(), c->links.end());
     }
     if (options.suppress) {
         TimeMs now = NowMs();
@@ -254,8 +315,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         result.suppressed = before - result.findings.size();
     }
     SortFindings(result.findings);
-    if (options.incidents) result.incidents = analytics::BuildIncidents(result.findings,
-                                                                        options.incident, links);
+    if (options.incidents)
+        result.incidents = analytics::BuildIncidents(result.findings, options.incident, links);
     return result;
 }
 

@@ -15,6 +15,34 @@
 
 namespace cloudsift {
 
+//! Per-thread builder of findings: rule fields are built once per rule and shared, the record
+//! fields once per record (several rules matching one record share them), repeated values
+//! (principals, user agents, regions …) are interned.
+class FindingFactory {
+public:
+    //! rules must outlive the factory.
+    explicit FindingFactory(const sigma::RuleSet& rules);
+    //! Starts a new record: the next Make() rebuilds the record fields.
+    void NewRecord() { have_evidence_ = false; }
+    //! The finding of rule number rule_index on rec (call NewRecord() before each record).
+    Finding Make(size_t rule_index, const Record& rec, const FileInfo& file);
+
+private:
+    struct RuleFields {
+        SharedText id, title, level;
+        SharedStrings tags, tactics, techniques;
+    };
+    const sigma::RuleSet& rules_;
+    std::vector<RuleFields> rule_fields_; // built on first use
+    std::vector<bool> built_;
+    TextInterner interner_;
+    const FileInfo* file_ = nullptr;
+    SharedText file_path_;
+    bool have_evidence_ = false;
+    Finding evidence_;
+    std::string key_; // scratch for the finding id
+};
+
 //! Per-thread matcher: evaluates every applicable rule on a record and appends findings.
 class RecordMatcher {
 public:
@@ -27,6 +55,7 @@ public:
 private:
     const sigma::RuleSet& rules_;
     std::unique_ptr<sigma::RuleSet::Scratch> scratch_;
+    FindingFactory factory_;
 };
 
 //! Builds the finding for rule on rec (fills every contract field from the record's Normalized).
@@ -39,7 +68,8 @@ Finding ImportedFinding(const Record& rec, const FileInfo& file);
 //! Options of a hunt run.
 struct HuntOptions {
     ScanOptions scan;
-    std::vector<std::string> rule_paths;   //!< --rules (files or directories); empty = built-in rules/
+    std::vector<std::string>
+        rule_paths; //!< --rules (files or directories); empty = built-in rules/
     sigma::LoadOptions load;
     std::vector<std::string> filter_paths; //!< Sigma filter documents
     bool correlations = true;              //!< evaluate Sigma correlation rules

@@ -1,0 +1,206 @@
+// Shared immutable text for data held in bulk (findings, analytics rows): a copy costs one
+// reference-count increment, never an allocation, so a million findings of one rule share one
+// title and a million events of one principal share one ARN.
+#pragma once
+#include <atomic>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <new>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace cloudsift {
+
+//! An immutable, NUL-terminated string shared by reference count (one pointer wide; empty is null).
+class SharedText {
+public:
+    SharedText() = default;
+    SharedText(std::string_view s) : rep_(Make(s)) {}     // NOLINT: implicit by design
+    SharedText(const std::string& s) : rep_(Make(s)) {}   // NOLINT
+    SharedText(const char* s) : rep_(Make(s ? s : "")) {} // NOLINT
+    SharedText(const SharedText& o) noexcept : rep_(o.rep_) { Ref(); }
+    SharedText(SharedText&& o) noexcept : rep_(o.rep_) { o.rep_ = nullptr; }
+    SharedText& operator=(const SharedText& o) noexcept {
+        if (rep_ != o.rep_) {
+            Unref();
+            rep_ = o.rep_;
+            Ref();
+        }
+        return *this;
+    }
+    SharedText& operator=(SharedText&& o) noexcept {
+        if (this != &o) {
+            Unref();
+            rep_ = o.rep_;
+            o.rep_ = nullptr;
+        }
+        return *this;
+    }
+    ~SharedText() { Unref(); }
+
+    //! The text (valid while this or any copy lives).
+    std::string_view view() const { return rep_ ? std::string_view(rep_->data, rep_->size) : ""; }
+    operator std::string_view() const { return view(); } // NOLINT
+    //! An owned copy.
+    std::string str() const { return std::string(view()); }
+    operator std::string() const { return str(); } // NOLINT
+    const char* c_str() const { return rep_ ? rep_->data : ""; }
+    const char* data() const { return c_str(); }
+    size_t size() const { return rep_ ? rep_->size : 0; }
+    bool empty() const { return size() == 0; }
+    size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
+    size_t find(char c, size_t pos = 0) const { return view().find(c, pos); }
+    size_t rfind(std::string_view s, size_t pos = std::string_view::npos) const {
+        return view().rfind(s, pos);
+    }
+    size_t rfind(char c, size_t pos = std::string_view::npos) const { return view().rfind(c, pos); }
+    bool starts_with(std::string_view s) const { return view().starts_with(s); }
+    bool ends_with(std::string_view s) const { return view().ends_with(s); }
+    std::string substr(size_t pos, size_t n = std::string_view::npos) const {
+        return std::string(view().substr(pos, n));
+    }
+    char operator[](size_t i) const { return rep_->data[i]; }
+    auto begin() const { return view().begin(); }
+    auto end() const { return view().end(); }
+
+    friend bool operator==(const SharedText& a, std::string_view b) { return a.view() == b; }
+    friend std::strong_ordering operator<=>(const SharedText& a, std::string_view b) {
+        int c = a.view().compare(b);
+        return c < 0   ? std::strong_ordering::less
+               : c > 0 ? std::strong_ordering::greater
+                       : std::strong_ordering::equal;
+    }
+    template <class T>
+    requires(std::is_convertible_v<const T&, std::string_view> &&
+             !std::is_same_v<T, SharedText>) friend std::string
+    operator+(const SharedText& a, const T& b) {
+        std::string s(a.view());
+        s += std::string_view(b);
+        return s;
+    }
+    template <class T>
+    requires(std::is_convertible_v<const T&, std::string_view> &&
+             !std::is_same_v<T, SharedText>) friend std::string
+    operator+(const T& a, const SharedText& b) {
+        std::string s(a);
+        s += b.view();
+        return s;
+    }
+    friend std::string operator+(const SharedText& a, const SharedText& b) {
+        std::string s(a.view());
+        s += b.view();
+        return s;
+    }
+    friend std::string operator+(const SharedText& a, char b) {
+        std::string s(a.view());
+        s += b;
+        return s;
+    }
+    friend std::ostream& operator<<(std::ostream& os, const SharedText& t) {
+        return os << t.view();
+    }
+
+private:
+    struct Rep {
+        std::atomic<uint32_t> refs;
+        uint32_t size;
+        char data[1];
+    };
+    static Rep* Make(std::string_view s) {
+        if (s.empty())
+            return nullptr;
+        void* mem = ::operator new(offsetof(Rep, data) + s.size() + 1);
+        Rep* r = new (mem) Rep{{1}, static_cast<uint32_t>(s.size()), {0}};
+        std::memcpy(r->data, s.data(), s.size());
+        r->data[s.size()] = '\0';
+        return r;
+    }
+    void Ref() const {
+        if (rep_)
+            rep_->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    void Unref() {
+        if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            rep_->~Rep();
+            ::operator delete(rep_);
+        }
+        rep_ = nullptr;
+    }
+    Rep* rep_ = nullptr;
+};
+
+//! An immutable list of strings shared by reference count (rule tags, tactics, techniques).
+class SharedStrings {
+public:
+    using List = std::vector<std::string>;
+    SharedStrings() = default;
+    SharedStrings(List v) // NOLINT: implicit by design
+        : p_(v.empty() ? nullptr : std::make_shared<const List>(std::move(v))) {}
+    SharedStrings(std::initializer_list<std::string> v) : SharedStrings(List(v)) {}
+    //! The list (an empty one when none).
+    const List& list() const { return p_ ? *p_ : Empty(); }
+    operator const List&() const { return list(); } // NOLINT
+    size_t size() const { return list().size(); }
+    bool empty() const { return list().empty(); }
+    const std::string& operator[](size_t i) const { return list()[i]; }
+    const std::string& front() const { return list().front(); }
+    const std::string& back() const { return list().back(); }
+    auto begin() const { return list().begin(); }
+    auto end() const { return list().end(); }
+    //! A copy with s appended.
+    SharedStrings With(std::string s) const {
+        List l = list();
+        l.push_back(std::move(s));
+        return SharedStrings(std::move(l));
+    }
+    friend bool operator==(const SharedStrings& a, const SharedStrings& b) {
+        return a.list() == b.list();
+    }
+
+private:
+    static const List& Empty() {
+        static const List empty;
+        return empty;
+    }
+    std::shared_ptr<const List> p_;
+};
+
+//! Per-thread pool handing out one SharedText per distinct value; bounded (cleared when full).
+class TextInterner {
+public:
+    explicit TextInterner(size_t max_entries = 1 << 16) : max_(max_entries) {}
+    //! The shared copy of s.
+    SharedText Get(std::string_view s) {
+        if (s.empty())
+            return {};
+        auto it = map_.find(s);
+        if (it != map_.end())
+            return it->second;
+        if (map_.size() >= max_)
+            map_.clear();
+        SharedText t(s);
+        map_.emplace(t.view(), t);
+        return t;
+    }
+
+private:
+    size_t max_;
+    std::unordered_map<std::string_view, SharedText> map_; // keys view the values' text
+};
+
+} // namespace cloudsift
+
+template <> struct std::hash<cloudsift::SharedText> {
+    size_t operator()(const cloudsift::SharedText& t) const noexcept {
+        return std::hash<std::string_view>()(t.view());
+    }
+};

@@ -7,11 +7,13 @@ namespace cloudsift {
 namespace {
 
 bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
-    if (pos + n > s.size()) return false;
+    if (pos + n > s.size())
+        return false;
     int v = 0;
     for (size_t i = 0; i < n; ++i) {
         char c = s[pos + i];
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9')
+            return false;
         v = v * 10 + (c - '0');
     }
     out = v;
@@ -47,7 +49,8 @@ std::optional<TimeMs> ParseIsoTime(std::string_view s) {
     if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) ||
         s[7] != '-' || !Digits(s, 8, 2, d))
         return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return std::nullopt;
     size_t pos = 10;
     int64_t ms = 0;
     int64_t offset_min = 0;
@@ -57,21 +60,26 @@ std::optional<TimeMs> ParseIsoTime(std::string_view s) {
             return std::nullopt;
         pos += 6;
         if (pos < s.size() && s[pos] == ':') {
-            if (!Digits(s, pos + 1, 2, se)) return std::nullopt;
+            if (!Digits(s, pos + 1, 2, se))
+                return std::nullopt;
             pos += 3;
         }
-        if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+        if (h > 23 || mi > 59 || se > 60)
+            return std::nullopt;
         if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
             ++pos;
             int digits = 0;
             int64_t frac = 0;
             while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-                if (digits < 3) frac = frac * 10 + (s[pos] - '0');
+                if (digits < 3)
+                    frac = frac * 10 + (s[pos] - '0');
                 ++digits;
                 ++pos;
             }
-            if (digits == 0) return std::nullopt;
-            for (int i = digits; i < 3; ++i) frac *= 10;
+            if (digits == 0)
+                return std::nullopt;
+            for (int i = digits; i < 3; ++i)
+                frac *= 10;
             ms = frac;
         }
         if (pos < s.size()) {
@@ -80,11 +88,14 @@ std::optional<TimeMs> ParseIsoTime(std::string_view s) {
                 ++pos;
             } else if (z == '+' || z == '-') {
                 int oh, om = 0;
-                if (!Digits(s, pos + 1, 2, oh)) return std::nullopt;
+                if (!Digits(s, pos + 1, 2, oh))
+                    return std::nullopt;
                 size_t p2 = pos + 3;
-                if (p2 < s.size() && s[p2] == ':') ++p2;
+                if (p2 < s.size() && s[p2] == ':')
+                    ++p2;
                 if (p2 < s.size()) {
-                    if (!Digits(s, p2, 2, om)) return std::nullopt;
+                    if (!Digits(s, p2, 2, om))
+                        return std::nullopt;
                     p2 += 2;
                 }
                 offset_min = (oh * 60 + om) * (z == '+' ? 1 : -1);
@@ -92,7 +103,8 @@ std::optional<TimeMs> ParseIsoTime(std::string_view s) {
             }
         }
     }
-    if (pos != s.size()) return std::nullopt;
+    if (pos != s.size())
+        return std::nullopt;
     int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
     return secs * 1000 + ms;
@@ -103,11 +115,16 @@ std::optional<TimeMs> ParseTimeBound(std::string_view s, TimeMs now_ms) {
         char unit = s.back();
         int64_t n = 0;
         for (size_t i = 1; i + 1 < s.size(); ++i) {
-            if (s[i] < '0' || s[i] > '9') return ParseIsoTime(s);
+            if (s[i] < '0' || s[i] > '9')
+                return ParseIsoTime(s);
             n = n * 10 + (s[i] - '0');
         }
-        int64_t mult = unit == 'm' ? 60'000 : unit == 'h' ? 3'600'000 : unit == 'd' ? 86'400'000 : 0;
-        if (mult == 0) return std::nullopt;
+        int64_t mult = unit == 'm'   ? 60'000
+                       : unit == 'h' ? 3'600'000
+                       : unit == 'd' ? 86'400'000
+                                     : 0;
+        if (mult == 0)
+            return std::nullopt;
         return now_ms - n * mult;
     }
     return ParseIsoTime(s);
@@ -121,16 +138,33 @@ std::string FormatIsoTime(TimeMs t, bool with_ms) {
     int y;
     unsigned m, d;
     CivilFromDays(days, y, m, d);
-    char buf[40];
-    if (with_ms && ms != 0)
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d,
-                      static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                      static_cast<int>(rem % 60), ms);
-    else
+    // Years 0000-9999 print in the fixed layout; others (never in logs) through snprintf.
+    if (y < 0 || y > 9999) {
+        char buf[48];
         std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
                       static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                       static_cast<int>(rem % 60));
-    return buf;
+        return buf;
+    }
+    char buf[24] = "0000-00-00T00:00:00.000";
+    auto put = [&](int pos, unsigned v, int digits) {
+        for (int i = digits - 1; i >= 0; --i, v /= 10)
+            buf[pos + i] = char('0' + v % 10);
+    };
+    put(0, unsigned(y), 4);
+    put(5, m, 2);
+    put(8, d, 2);
+    put(11, unsigned(rem / 3600), 2);
+    put(14, unsigned(rem / 60 % 60), 2);
+    put(17, unsigned(rem % 60), 2);
+    size_t len = 19;
+    if (with_ms && ms != 0) {
+        put(20, unsigned(ms), 3);
+        len = 23;
+    }
+    std::string out(buf, len);
+    out += 'Z';
+    return out;
 }
 
 TimeMs NowMs() {

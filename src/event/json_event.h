@@ -2,6 +2,9 @@
 #pragma once
 #include <simdjson.h>
 
+#include <array>
+#include <cstdint>
+
 #include "event/event.h"
 
 namespace cloudsift {
@@ -17,7 +20,21 @@ public:
     simdjson::dom::element root() const { return root_; }
 
 private:
+    // Top-level keys are looked up by hash: rules ask for eventSource, eventName … many times per
+    // record, and a linear key scan per lookup dominated matching. Built on the first Find().
+    struct Slot {
+        uint32_t hash;
+        std::string_view key;
+        simdjson::dom::element value;
+    };
+    static constexpr size_t kSlots = 64;
+    //! The top-level member named key (0 when absent); builds the index on first use.
+    bool TopLevel(std::string_view key, simdjson::dom::element& out) const;
     simdjson::dom::element root_;
+    mutable int index_state_ =
+        0;                      // 0 not built, 1 built, -1 not indexable (not an object / too big)
+    mutable uint64_t used_ = 0; // occupied slots
+    mutable std::array<Slot, kSlots> slots_;
 };
 
 //! Converts a DOM scalar to a Value (objects/arrays become markers).

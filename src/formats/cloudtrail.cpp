@@ -349,7 +349,8 @@ public:
         return R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","logFiles":[…],…})";
     }
     int Sniff(std::string_view head, const FileInfo& info) const override {
-        std::string_view s = SkipSpace(head);
+        // The digest keys come first in the document (awsAccountId, digestStartTime, …).
+        std::string_view s = SkipSpace(head).substr(0, 1024);
         if (s.empty() || s[0] != '{') return 0;
         if (s.find("\"digestStartTime\"") != std::string_view::npos ||
             s.find("\"digestPublicKeyFingerprint\"") != std::string_view::npos)

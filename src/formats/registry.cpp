@@ -8,9 +8,9 @@ namespace cloudsift {
 
 const std::vector<const Format*>& AllFormats() {
     static const std::vector<const Format*> formats = {
+        &CloudTrailDigestFormat(), // before CloudTrail: SniffFormat stops at the first score >= 95
         &CloudTrailFormat(),
         &CloudTrailJsonlFormat(),
-        &CloudTrailDigestFormat(),
         // Other sources: add one line per format here.
         &VpcFlowFormat(),
         &S3AccessFormat(),
@@ -33,11 +33,18 @@ const std::vector<const Format*>& AllFormats() {
 
 const Format* FindFormat(std::string_view name) {
     for (const Format* f : AllFormats())
-        if (IEquals(f->Name(), name)) return f;
+        if (IEquals(f->Name(), name))
+            return f;
     return nullptr;
 }
 
 const Format* SniffFormat(std::string_view head, const FileInfo& info) {
+    // Every format is recognizable from its first records; a bounded window keeps sniffing cheap
+    // for files that are one long line (CloudTrail deliveries).
+    constexpr size_t kSniffWindow = 16 * 1024;
+    head = head.substr(0, kSniffWindow);
+    // A score this high is a definitive recognition (the format's own envelope keys).
+    constexpr int kCertain = 95;
     const Format* best = nullptr;
     int best_score = 29;
     for (const Format* f : AllFormats()) {
@@ -45,6 +52,8 @@ const Format* SniffFormat(std::string_view head, const FileInfo& info) {
         if (score > best_score) {
             best = f;
             best_score = score;
+            if (score >= kCertain)
+                break;
         }
     }
     return best;

@@ -1,6 +1,7 @@
 #include "analytics/incident.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <set>
@@ -138,6 +139,63 @@ std::vector<std::string> EntityKeys(const Finding& f) {
     return keys;
 }
 
+namespace {
+
+// Entity keys as small integers, memoized per distinct (actor, key, ip, file, source type) text
+// identity: findings share interned text, so a run of a million findings builds a few thousand
+// key lists instead of a million.
+class EntityIndex {
+public:
+    explicit EntityIndex(const std::vector<std::pair<std::string, std::string>>& links) {
+        for (const auto& [a, b] : links) alias_.emplace(Id(b), Id(a));
+    }
+    //! Entity ids of f: its own keys (the first own of them), then their aliases.
+    struct Keys {
+        std::vector<uint32_t> ids;
+        size_t own = 0;
+    };
+    const Keys& Of(const Finding& f) {
+        Memo key{f.actor.identity(), f.access_key.identity(), f.source_ip.identity(),
+                 f.file.identity(), f.source_type.identity()};
+        auto [it, inserted] = memo_.try_emplace(key);
+        if (inserted) {
+            auto& ids = it->second.ids;
+            for (auto& k : EntityKeys(f)) ids.push_back(Id(std::move(k)));
+            it->second.own = ids.size();
+            for (size_t i = 0, n = ids.size(); i < n; ++i)
+                if (auto a = alias_.find(ids[i]); a != alias_.end())
+                    ids.push_back(a->second);
+        }
+        return it->second;
+    }
+    size_t size() const { return names_.size(); }
+    const std::string& name(uint32_t id) const { return names_[id]; }
+
+private:
+    struct Memo {
+        const void* p[5];
+        bool operator==(const Memo& o) const { return std::equal(p, p + 5, o.p); }
+    };
+    struct MemoHash {
+        size_t operator()(const Memo& m) const {
+            size_t h = 0;
+            for (const void* x : m.p) h = h * 1000003u ^ std::hash<const void*>()(x);
+            return h;
+        }
+    };
+    uint32_t Id(std::string k) {
+        auto [it, inserted] = ids_.try_emplace(std::move(k), uint32_t(names_.size()));
+        if (inserted) names_.push_back(it->first);
+        return it->second;
+    }
+    std::unordered_map<std::string, uint32_t> ids_;
+    std::vector<std::string> names_;
+    std::unordered_map<uint32_t, uint32_t> alias_; // created identity → creator
+    std::unordered_map<Memo, Keys, MemoHash> memo_;
+};
+
+} // namespace
+
 std::vector<Incident>
 BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                const std::vector<std::pair<std::string, std::string>>& links) {
@@ -145,22 +203,17 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return findings[a].time < findings[b].time; });
-    std::unordered_map<std::string, std::string> alias;
-    for (const auto& [a, b] : links)
-        alias.emplace(b, a);
+    EntityIndex entities(links);
     UnionFind uf(findings.size());
-    std::unordered_map<std::string, std::pair<size_t, TimeMs>> last; // key → (finding, time)
+    constexpr size_t kNone = SIZE_MAX;
+    std::vector<std::pair<size_t, TimeMs>> last; // entity → (latest finding, its time)
     for (size_t i : order) {
         const Finding& f = findings[i];
-        auto keys = EntityKeys(f);
-        for (size_t k = 0, n = keys.size(); k < n; ++k)
-            if (auto it = alias.find(keys[k]); it != alias.end())
-                keys.push_back(it->second);
-        for (const auto& k : keys) {
-            auto it = last.find(k);
-            if (it != last.end() && f.time - it->second.second <= opt.gap_ms)
-                uf.Union(i, it->second.first);
-            last[k] = {i, f.time};
+        for (uint32_t k : entities.Of(f).ids) {
+            if (k >= last.size()) last.resize(entities.size(), {kNone, 0});
+            auto& l = last[k];
+            if (l.first != kNone && f.time - l.second <= opt.gap_ms) uf.Union(i, l.first);
+            l = {i, f.time};
         }
     }
     std::map<size_t, std::vector<const Finding*>> groups;
@@ -175,6 +228,7 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
         inc.first_seen = fs.front()->time;
         inc.last_seen = fs.back()->time;
         std::set<std::string> ents, srcs;
+        std::set<uint32_t> seen;
         int max_level = 0;
         bool root_actor = false, admin = false;
         std::string id_key;
@@ -184,9 +238,15 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
             for (const auto& t : f->tactics)
                 if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                     inc.tactics.push_back(t);
-            for (auto& k : EntityKeys(*f))
-                if (!StartsWith(k, "host:") || ents.size() < 64)
-                    ents.insert(std::move(k));
+            const auto& keys = entities.Of(*f);
+            for (size_t j = 0; j < keys.own; ++j) {
+                uint32_t k = keys.ids[j];
+                if (!seen.insert(k).second)
+                    continue;
+                const std::string& name = entities.name(k);
+                if (!StartsWith(name, "host:") || ents.size() < 64)
+                    ents.insert(name);
+            }
             if (!f->source_type.empty())
                 srcs.insert(f->source_type);
             max_level = std::max(max_level, LevelRank(f->level));

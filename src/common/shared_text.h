@@ -50,6 +50,8 @@ public:
     //! The text (valid while this or any copy lives).
     std::string_view view() const { return rep_ ? std::string_view(rep_->data, rep_->size) : ""; }
     operator std::string_view() const { return view(); } // NOLINT
+    //! Identity of the shared text (equal for copies of one SharedText; null when empty).
+    const void* identity() const { return rep_; }
     //! An owned copy.
     std::string str() const { return std::string(view()); }
     operator std::string() const { return str(); } // NOLINT

@@ -147,7 +147,8 @@ namespace {
 class EntityIndex {
 public:
     explicit EntityIndex(const std::vector<std::pair<std::string, std::string>>& links) {
-        for (const auto& [a, b] : links) alias_.emplace(Id(b), Id(a));
+        for (const auto& [a, b] : links)
+            alias_.emplace(Id(b), Id(a));
     }
     //! Entity ids of f: its own keys (the first own of them), then their aliases.
     struct Keys {
@@ -160,7 +161,8 @@ public:
         auto [it, inserted] = memo_.try_emplace(key);
         if (inserted) {
             auto& ids = it->second.ids;
-            for (auto& k : EntityKeys(f)) ids.push_back(Id(std::move(k)));
+            for (auto& k : EntityKeys(f))
+                ids.push_back(Id(std::move(k)));
             it->second.own = ids.size();
             for (size_t i = 0, n = ids.size(); i < n; ++i)
                 if (auto a = alias_.find(ids[i]); a != alias_.end())
@@ -179,13 +181,15 @@ private:
     struct MemoHash {
         size_t operator()(const Memo& m) const {
             size_t h = 0;
-            for (const void* x : m.p) h = h * 1000003u ^ std::hash<const void*>()(x);
+            for (const void* x : m.p)
+                h = h * 1000003u ^ std::hash<const void*>()(x);
             return h;
         }
     };
     uint32_t Id(std::string k) {
         auto [it, inserted] = ids_.try_emplace(std::move(k), uint32_t(names_.size()));
-        if (inserted) names_.push_back(it->first);
+        if (inserted)
+            names_.push_back(it->first);
         return it->second;
     }
     std::unordered_map<std::string, uint32_t> ids_;
@@ -210,9 +214,11 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
     for (size_t i : order) {
         const Finding& f = findings[i];
         for (uint32_t k : entities.Of(f).ids) {
-            if (k >= last.size()) last.resize(entities.size(), {kNone, 0});
+            if (k >= last.size())
+                last.resize(entities.size(), {kNone, 0});
             auto& l = last[k];
-            if (l.first != kNone && f.time - l.second <= opt.gap_ms) uf.Union(i, l.first);
+            if (l.first != kNone && f.time - l.second <= opt.gap_ms)
+                uf.Union(i, l.first);
             l = {i, f.time};
         }
     }

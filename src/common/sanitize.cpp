@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "common/strings.h"
 
@@ -138,6 +139,19 @@ std::string HtmlEscape(std::string_view s) {
     return out;
 }
 
+namespace {
+// Whether any of the 8 bytes at p is a control, DEL, '"', '\\' or non-ASCII (SWAR test).
+bool NeedsJsonEscapeOrUtf8Check(const char* p) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    constexpr uint64_t kOnes = ~uint64_t(0) / 255, kHigh = kOnes * 0x80;
+    auto has_zero = [&](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+    return ((x & kHigh) | below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')) |
+            has_zero(x ^ (kOnes * 0x7F))) != 0;
+}
+} // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
     out.reserve(out.size() + s.size() + 2);
     out += '"';
@@ -147,6 +161,11 @@ void AppendJsonString(std::string& out, std::string_view s) {
             out.append(s.data() + run, end - run);
     };
     for (size_t i = 0; i < s.size();) {
+        // Eight bytes at a time while all are printable ASCII other than '"' and '\\'.
+        while (i + 8 <= s.size() && !NeedsJsonEscapeOrUtf8Check(s.data() + i))
+            i += 8;
+        if (i >= s.size())
+            break;
         uint8_t c = static_cast<uint8_t>(s[i]);
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
             ++i; // printable ASCII: stays in the run

@@ -20,7 +20,7 @@ std::vector<std::string> Canonical(const std::vector<Finding>& findings, const f
     std::vector<std::string> out;
     std::string prefix = input.string() + "/";
     for (const auto& f : findings) {
-        std::string file = f.file.rfind(prefix, 0) == 0 ? f.file.substr(prefix.size()) : f.file;
+        std::string file = f.file.starts_with(prefix) ? f.file.substr(prefix.size()) : f.file.str();
         std::string line = "{\"rule_id\":" + JsonString(f.rule_id) + ",\"level\":" +
                            JsonString(f.level) + ",\"event_name\":" + JsonString(f.event_name) +
                            ",\"event_id\":" + JsonString(f.event_id) + ",\"actor\":" +

@@ -1,0 +1,87 @@
+// Output neutralization: JSON strings (RFC 8259 escapes, invalid UTF-8 replaced), terminal text
+// and CSV cells, including the 8-byte fast path of the JSON writer at every alignment.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/sanitize.h"
+#include "common/shared_text.h"
+#include "common/time_util.h"
+
+namespace cloudsift {
+namespace {
+
+TEST(JsonString, EscapesWhatRfc8259Requires) {
+    EXPECT_EQ(JsonString("plain"), "\"plain\"");
+    EXPECT_EQ(JsonString("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    EXPECT_EQ(JsonString("\n\r\t"), "\"\\n\\r\\t\"");
+    EXPECT_EQ(JsonString(std::string_view("\x01\x1b\x7f", 3)), "\"\\u0001\\u001b\\u007f\"");
+    EXPECT_EQ(JsonString("caf\xc3\xa9 \xe2\x82\xac"), "\"caf\xc3\xa9 \xe2\x82\xac\"");
+}
+
+TEST(JsonString, InvalidUtf8BecomesReplacementCharacter) {
+    EXPECT_EQ(JsonString("a\xff"
+                         "b"),
+              "\"a\\ufffdb\"");
+    EXPECT_EQ(JsonString("\xc3"), "\"\\ufffd\"");                       // truncated sequence
+    EXPECT_EQ(JsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");            // overlong
+    EXPECT_EQ(JsonString("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\""); // surrogate
+}
+
+// Every special byte at every offset of a long string: the word-at-a-time scan must never skip one.
+TEST(JsonString, SpecialByteAtEveryOffsetRoundTrips) {
+    const std::string specials[] = {"\"",   "\\",   "\n",       std::string(1, '\0'),
+                                    "\x1f", "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80"};
+    for (const auto& sp : specials)
+        for (size_t pos = 0; pos < 40; ++pos) {
+            std::string s(pos, 'x');
+            s += sp;
+            s += std::string(23, 'y');
+            auto parsed = nlohmann::json::parse(JsonString(s));
+            EXPECT_EQ(parsed.get<std::string>(), s) << "offset " << pos;
+        }
+}
+
+TEST(JsonString, InvalidByteAfterLongAsciiRunIsReplaced) {
+    std::string s(37, 'a');
+    s += '\xfe';
+    s += "tail";
+    EXPECT_EQ(JsonString(s), "\"" + std::string(37, 'a') + "\\ufffdtail\"");
+}
+
+TEST(TerminalSafe, NeutralizesEscapes) {
+    EXPECT_EQ(TerminalSafe("ok\x1b[31mred"), "ok\\x1b[31mred");
+}
+
+TEST(CsvCell, GuardsFormulas) {
+    EXPECT_EQ(CsvCell("=1+1"), "'=1+1");
+    EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+}
+
+TEST(SharedText, SharesAndCompares) {
+    SharedText a("arn:aws:iam::111122223333:user/alice");
+    SharedText b = a;
+    EXPECT_EQ(a.identity(), b.identity());
+    EXPECT_EQ(b, "arn:aws:iam::111122223333:user/alice");
+    EXPECT_TRUE(SharedText("a") < SharedText("b"));
+    EXPECT_EQ(SharedText("x") + "y", "xy");
+    EXPECT_TRUE(SharedText().empty());
+    EXPECT_EQ(SharedText("").identity(), nullptr);
+    std::string s = a;
+    EXPECT_EQ(s, a.view());
+    TextInterner interner(2);
+    EXPECT_EQ(interner.Get("p").identity(), interner.Get("p").identity());
+    interner.Get("q");
+    interner.Get("r"); // over capacity: the pool restarts, values stay valid
+    EXPECT_EQ(interner.Get("p"), "p");
+}
+
+TEST(FormatIsoTime, FixedLayout) {
+    EXPECT_EQ(FormatIsoTime(0, true), "1970-01-01T00:00:00Z");
+    EXPECT_EQ(FormatIsoTime(1709294400123, true), "2024-03-01T12:00:00.123Z");
+    EXPECT_EQ(FormatIsoTime(1709294400123, false), "2024-03-01T12:00:00Z");
+    EXPECT_EQ(FormatIsoTime(-1000, false), "1969-12-31T23:59:59Z");
+}
+
+} // namespace
+} // namespace cloudsift

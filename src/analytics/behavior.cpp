@@ -70,15 +70,30 @@ bool Interesting(std::string_view action, std::string_view actor, std::string_vi
 
 // APIs of GuardDuty's persistence category: new credentials, users, policies and trust.
 bool IsPersistenceApi(std::string_view a) {
-    static const std::set<std::string_view> kApis = {
-        "CreateAccessKey",      "CreateLoginProfile",     "UpdateLoginProfile",
-        "CreateUser",           "AddUserToGroup",         "AttachUserPolicy",
-        "AttachRolePolicy",     "AttachGroupPolicy",      "PutUserPolicy",
-        "PutRolePolicy",        "PutGroupPolicy",         "CreateRole",
-        "UpdateAssumeRolePolicy", "CreatePolicyVersion",  "SetDefaultPolicyVersion",
-        "CreateServiceSpecificCredential", "UploadSSHPublicKey", "ImportKeyPair",
-        "CreateKeyPair",        "CreateSAMLProvider",     "CreateOpenIDConnectProvider",
-        "ModifyInstanceAttribute", "DeactivateMFADevice", "DeleteVirtualMFADevice"};
+    static const std::set<std::string_view> kApis = {"CreateAccessKey",
+                                                     "CreateLoginProfile",
+                                                     "UpdateLoginProfile",
+                                                     "CreateUser",
+                                                     "AddUserToGroup",
+                                                     "AttachUserPolicy",
+                                                     "AttachRolePolicy",
+                                                     "AttachGroupPolicy",
+                                                     "PutUserPolicy",
+                                                     "PutRolePolicy",
+                                                     "PutGroupPolicy",
+                                                     "CreateRole",
+                                                     "UpdateAssumeRolePolicy",
+                                                     "CreatePolicyVersion",
+                                                     "SetDefaultPolicyVersion",
+                                                     "CreateServiceSpecificCredential",
+                                                     "UploadSSHPublicKey",
+                                                     "ImportKeyPair",
+                                                     "CreateKeyPair",
+                                                     "CreateSAMLProvider",
+                                                     "CreateOpenIDConnectProvider",
+                                                     "ModifyInstanceAttribute",
+                                                     "DeactivateMFADevice",
+                                                     "DeleteVirtualMFADevice"};
     return kApis.count(a) > 0;
 }
 
@@ -86,9 +101,9 @@ bool IsPersistenceApi(std::string_view a) {
 std::string ResourceKey(std::string_view principal, std::string_view action,
                         std::string_view what) {
     std::string op = StartsWith(action, "Delete") ? "delete"
-                     : action == "CopyObject"      ? "copy"
-                     : action == "GetObject"       ? "read"
-                                                   : "secret";
+                     : action == "CopyObject"     ? "copy"
+                     : action == "GetObject"      ? "read"
+                                                  : "secret";
     return "res\x1f" + std::string(principal) + "\x1f" + op + ":" + std::string(what);
 }
 
@@ -179,11 +194,20 @@ Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::str
     return f;
 }
 
-void BehaviorCollector::Touch(std::string key, const Record& rec, const FileInfo& file) {
-    auto [it, inserted] = first_seen.try_emplace(std::move(key));
+void BehaviorCollector::Touch(std::initializer_list<std::string_view> parts, const Record& rec,
+                              const FileInfo& file) {
+    key_.clear();
+    for (std::string_view p : parts) {
+        if (!key_.empty())
+            key_ += '\x1f';
+        key_.append(p);
+    }
+    auto it = first_seen.find(key_); // the common case: a known key, no allocation
+    if (it == first_seen.end())
+        it = first_seen.try_emplace(key_).first;
     FirstSeen& fs = it->second;
-    ++fs.count;
-    if (inserted || rec.norm.time < fs.first) {
+    bool first = fs.count++ == 0;
+    if (first || rec.norm.time < fs.first) {
         fs.first = rec.norm.time;
         fs.ev = EvidenceOf(rec, file, &interner_);
     }
@@ -196,7 +220,7 @@ void BehaviorCollector::LearnCreation(const Record& rec) {
         return;
     if (!n.error_code.empty() || n.account.empty())
         return;
-    std::string creator = !n.access_key.empty() ? "key:" + std::string(n.access_key)
+    std::string creator = !n.access_key.empty()  ? "key:" + std::string(n.access_key)
                           : !n.actor_arn.empty() ? "principal:" + std::string(n.actor_arn)
                                                  : "";
     if (creator.empty())
@@ -218,8 +242,8 @@ void BehaviorCollector::LearnCreation(const Record& rec) {
         if (fn.empty() || role.empty() || fn.find('/') != std::string::npos)
             return;
         role = role.substr(role.rfind('/') + 1);
-        links.emplace_back(creator, "principal:arn:aws:sts::" + acct + ":assumed-role/" + role +
-                                        "/" + fn);
+        links.emplace_back(creator,
+                           "principal:arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + fn);
         return;
     }
     std::string user = text("requestParameters.userName");
@@ -292,14 +316,15 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     if (n.source_type.find("cloudtrail") == std::string_view::npos)
         return;
     LearnCreation(rec);
-    std::string principal(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
+    std::string_view principal = !n.actor_arn.empty() ? n.actor_arn : n.actor_name;
     const bool service_actor = n.actor_type == "AWSService" || n.actor_type == "AWSAccount";
     // Attack-tool user agents: one finding per (principal, tool) — the first event.
     if (!n.user_agent.empty()) {
-        std::string ua = ToLower(n.user_agent);
+        auto lower_eq = [](char a, char b) { return AsciiLower(a) == b; };
         for (const auto& tool : intel_.attack_agents)
-            if (ua.find(tool) != std::string::npos) {
-                Touch("tool\x1f" + principal + "\x1f" + tool, rec, file);
+            if (std::search(n.user_agent.begin(), n.user_agent.end(), tool.begin(), tool.end(),
+                            lower_eq) != n.user_agent.end()) {
+                Touch({"tool", principal, tool}, rec, file);
                 break;
             }
     }
@@ -308,19 +333,18 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     static const FieldPath kInvokedBy = FieldPath::Parse("userIdentity.invokedBy");
     bool invoked = rec.event.Find(kInvokedBy, [](const Value&) { return true; });
     const bool via_service = service_actor || invoked || n.src_ip == "AWS Internal" ||
-                             EndsWith(n.src_ip, ".amazonaws.com") ||
-                             n.user_agent == "AWS Internal";
+                             EndsWith(n.src_ip, ".amazonaws.com") || n.user_agent == "AWS Internal";
     // First-seen baselines are per IAM identity: sessions of one role share the role's baseline.
-    std::string baseline(!n.session_issuer.empty() ? n.session_issuer : principal);
+    std::string_view baseline = !n.session_issuer.empty() ? n.session_issuer : principal;
     if (!via_service && !baseline.empty()) {
-        Touch("principal\x1f" + baseline, rec, file);
-        Touch("api\x1f" + baseline + "\x1f" + std::string(n.action), rec, file);
+        Touch({"principal", baseline}, rec, file);
+        Touch({"api", baseline, n.action}, rec, file);
         std::string family = UserAgentFamily(n.user_agent);
         if (!family.empty())
-            Touch("ua\x1f" + baseline + "\x1f" + family, rec, file);
+            Touch({"ua", baseline, family}, rec, file);
     }
     if (!n.account.empty() && !n.region.empty() && n.outcome != "failure")
-        Touch("region\x1f" + std::string(n.account) + "\x1f" + std::string(n.region), rec, file);
+        Touch({"region", n.account, n.region}, rec, file);
     if (!Interesting(n.action, n.actor_arn, n.error_code))
         return;
     ActivityRow row;
@@ -339,9 +363,9 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         else if (a == "GetSecretValue" || StartsWith(a, "GetParameter"))
             what = n.resource;
         if (!what.empty())
-            Touch(ResourceKey(baseline, a, what), rec, file);
+            Touch({ResourceKey(baseline, a, what)}, rec, file);
     }
-    row.baseline = std::move(baseline);
+    row.baseline = std::string(baseline);
     row.via_service = via_service;
     if (n.action == "RunInstances") {
         static const FieldPath kType = FieldPath::Parse("requestParameters.instanceType");
@@ -444,9 +468,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     // Burst detectors ask whether an API, bucket or secret is new for the principal: used for the
     // first time within the burst window (first use at or after `since`) and at least an hour
     // after the principal's own first call (it had a history without it), or used by a principal
-    // that appeared only after the account's learning window (an identity no baseline knows). Data spanning under 4 h is no baseline: then everything counts as new.
-    // Unlike the first-seen findings this needs no full learning window, so an attack early in
-    // the data is still measured against the hour of history before it.
+    // that appeared only after the account's learning window (an identity no baseline knows). Data
+    // spanning under 4 h is no baseline: then everything counts as new. Unlike the first-seen
+    // findings this needs no full learning window, so an attack early in the data is still measured
+    // against the hour of history before it.
     const bool baselined = tmin < tmax && learn >= kHour;
     auto novel_key = [&](const std::string& p, const std::string& key, TimeMs since) {
         if (!baselined)
@@ -492,7 +517,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             }
             if (v->first <= learned)
                 continue;
-            if ((parts[0] == "api" || parts[0] == "ua") && v->first <= learned_of(std::string(parts[1])))
+            if ((parts[0] == "api" || parts[0] == "ua") &&
+                v->first <= learned_of(std::string(parts[1])))
                 continue;
             if (parts[0] == "region") {
                 out.push_back(AnalyticFinding(v->ev, "Discovery:IAMUser/FirstSeenRegion",
@@ -662,7 +688,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         }
         // Bulk secret reads.
         if ((a == "GetSecretValue" || a == "GetParameter" || a == "GetParameters" ||
-            a == "GetParametersByPath") &&
+             a == "GetParametersByPath") &&
             (r->resource.empty() ? novel(r->baseline, a, ev.time - W) : novel_resource(r))) {
             Window& w = secrets[who];
             w.Push(r, W);

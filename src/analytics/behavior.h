@@ -9,6 +9,7 @@
 // After the scan RunBehavior() merges the threads, sorts rows by time and runs the detectors.
 // Sizes and every parameter are documented in docs/analytics.md.
 #pragma once
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,10 +56,10 @@ struct ActivityRow {
     Finding ev;             //!< evidence (the finding fields a detection would carry)
     std::string actor_type; //!< IAMUser, AssumedRole, Root …
     std::string error_code;
-    std::string mfa;      //!< "true" / "false" / ""
-    std::string resource; //!< bucket/key, secret id, instance type (RunInstances)
-    std::string outcome;  //!< success / failure
-    std::string baseline; //!< first-seen identity: the role behind a session, else the actor
+    std::string mfa;          //!< "true" / "false" / ""
+    std::string resource;     //!< bucket/key, secret id, instance type (RunInstances)
+    std::string outcome;      //!< success / failure
+    std::string baseline;     //!< first-seen identity: the role behind a session, else the actor
     bool via_service = false; //!< made by or through an AWS service (invokedBy, AWS Internal)
 };
 
@@ -88,9 +89,12 @@ public:
 
 private:
     void LearnCreation(const Record& rec);
-    void Touch(std::string key, const Record& rec, const FileInfo& file);
+    //! Counts the first-seen key made of parts joined by \x1f; keeps the earliest evidence.
+    void Touch(std::initializer_list<std::string_view> parts, const Record& rec,
+               const FileInfo& file);
     const Intel& intel_;
     TextInterner interner_;
+    std::string key_; // scratch for Touch()
 };
 
 //! Builds the evidence part of a finding for rec (no rule fields); interner may be null.

@@ -320,10 +320,11 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     const bool service_actor = n.actor_type == "AWSService" || n.actor_type == "AWSAccount";
     // Attack-tool user agents: one finding per (principal, tool) — the first event.
     if (!n.user_agent.empty()) {
-        auto lower_eq = [](char a, char b) { return AsciiLower(a) == b; };
+        ua_.assign(n.user_agent);
+        for (auto& c : ua_)
+            c = AsciiLower(c);
         for (const auto& tool : intel_.attack_agents)
-            if (std::search(n.user_agent.begin(), n.user_agent.end(), tool.begin(), tool.end(),
-                            lower_eq) != n.user_agent.end()) {
+            if (ua_.find(tool) != std::string::npos) {
                 Touch({"tool", principal, tool}, rec, file);
                 break;
             }

@@ -95,6 +95,7 @@ private:
     const Intel& intel_;
     TextInterner interner_;
     std::string key_; // scratch for Touch()
+    std::string ua_;  // scratch: the lower-cased user agent
 };
 
 //! Builds the evidence part of a finding for rec (no rule fields); interner may be null.

@@ -251,11 +251,12 @@ void SortFindings(std::vector<Finding>& findings) {
     std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
         if (a.time != b.time)
             return a.time < b.time;
-        if (a.file != b.file)
+        // Findings of one file share its path text: compare the text only when it differs.
+        if (a.file.identity() != b.file.identity() && a.file != b.file)
             return a.file < b.file;
         if (a.line_or_index != b.line_or_index)
             return a.line_or_index < b.line_or_index;
-        return a.rule_id < b.rule_id;
+        return a.rule_id.identity() != b.rule_id.identity() && a.rule_id < b.rule_id;
     });
 }
 
@@ -285,28 +286,38 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     std::vector<const analytics::CorrelationEngine::Collector*> corr_rows;
     std::vector<analytics::BehaviorCollector*> behavior;
     for (auto& slot : slots) {
-        result.findings.insert(result.findings.end(),
-                               std::make_move_iterator(slot.findings.begin()),
-                               std::make_move_iterator(slot.findings.end()));
-        slot.findings.clear();
         corr_rows.push_back(&slot.correlation);
         if (slot.behavior)
             behavior.push_back(slot.behavior.get());
     }
     // Second phase: time-ordered correlation and behaviour over the collected rows.
+    std::vector<Finding> derived;
     if (corr)
-        for (auto& f : corr->Evaluate(corr_rows))
-            result.findings.push_back(std::move(f));
+        derived = corr->Evaluate(corr_rows);
     std::vector<std::pair<std::string, std::string>> links;
     if (!behavior.empty()) {
         links = InstanceLinks(behavior);
         for (auto& f : analytics::RunBehavior(behavior, options.behavior))
-            result.findings.push_back(std::move(f));
+            derived.push_back(std::move(f));
         // Which identity created which (key → new key / user / Lambda role session) joins the
         // creator's incident with what the created identity did later.
         for (const auto* c : behavior)
             links.insert(links.end(), c->links.begin(), c->links.end());
     }
+    // One allocation for all findings; each thread's buffer and rows are released once merged.
+    size_t total = derived.size();
+    for (const auto& slot : slots)
+        total += slot.findings.size();
+    result.findings.reserve(total);
+    for (auto& slot : slots) {
+        result.findings.insert(result.findings.end(),
+                               std::make_move_iterator(slot.findings.begin()),
+                               std::make_move_iterator(slot.findings.end()));
+        std::vector<Finding>().swap(slot.findings);
+    }
+    slots.clear();
+    result.findings.insert(result.findings.end(), std::make_move_iterator(derived.begin()),
+                           std::make_move_iterator(derived.end()));
     if (options.suppress) {
         TimeMs now = NowMs();
         size_t before = result.findings.size();

@@ -42,27 +42,37 @@ std::vector<std::string> ReadLines(const fs::path& p) {
     return out;
 }
 
-class GoldenHunt : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(GoldenHunt, ExactFindings) {
-    fs::path dir = test::TestDir() / "golden" / GetParam();
+// Hunts inputs with rules (analytics only when asked) and compares the canonical findings with
+// dir/expected.jsonl; file names in findings are relative to input_root.
+HuntResult HuntAndCompare(const std::vector<std::string>& inputs, const fs::path& input_root,
+                          const std::vector<std::string>& rule_paths, const fs::path& dir,
+                          bool analytics) {
     HuntOptions options;
-    options.scan.inputs = {(dir / "input").string()};
+    options.scan.inputs = inputs;
     options.scan.threads = 2;
-    options.rule_paths = {(dir / "rules").string()};
-    // Golden cases pin the Sigma engine; behavioural analytics have their own tests.
-    options.analytics = fs::exists(dir / "with-analytics");
+    options.rule_paths = rule_paths;
+    options.analytics = analytics;
     std::vector<sigma::FileReport> reports;
     auto rules = LoadRules(options, reports);
     for (const auto& r : reports)
         for (const auto& d : r.diagnostics)
             EXPECT_NE(d.kind, sigma::Diagnostic::Kind::Error) << d.file << ":" << d.line << " " << d.message;
     HuntResult result = RunHunt(options, *rules);
-    auto actual = Canonical(result.findings, dir / "input");
+    auto actual = Canonical(result.findings, input_root);
     if (std::getenv("CLOUDSIFT_GOLDEN_PRINT"))
         for (const auto& l : actual) std::cout << l << "\n";
-    auto expected = ReadLines(dir / "expected.jsonl");
-    EXPECT_EQ(actual, expected);
+    EXPECT_EQ(actual, ReadLines(dir / "expected.jsonl"));
+    return result;
+}
+
+class GoldenHunt : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenHunt, ExactFindings) {
+    fs::path dir = test::TestDir() / "golden" / GetParam();
+    // Golden cases pin the Sigma engine; behavioural analytics have their own tests.
+    HuntResult result = HuntAndCompare({(dir / "input").string()}, dir / "input",
+                                       {(dir / "rules").string()}, dir,
+                                       fs::exists(dir / "with-analytics"));
     // Expected bad input, when a case declares it, must be reported exactly.
     if (fs::exists(dir / "expected_bad.txt")) {
         std::vector<std::string> bad;
@@ -89,6 +99,40 @@ std::vector<std::string> Cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, GoldenHunt, ::testing::ValuesIn(Cases()),
+                         [](const auto& info) {
+                             std::string n = info.param;
+                             std::replace(n.begin(), n.end(), '-', '_');
+                             return n;
+                         });
+
+// Real third-party events hunted with real third-party rules: tests/golden-datasets/<case>/ holds
+// `input` and `rules` (one path per line, relative to the datasets folder) and expected.jsonl.
+class DatasetGoldenHunt : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DatasetGoldenHunt, ExactFindings) {
+    fs::path datasets = test::DatasetsDir();
+    if (datasets.empty()) GTEST_SKIP() << "datasets absent";
+    fs::path dir = test::TestDir() / "golden-datasets" / GetParam();
+    auto paths = [&](const char* name) {
+        std::vector<std::string> out;
+        for (const auto& l : ReadLines(dir / name)) out.push_back((datasets / l).string());
+        return out;
+    };
+    std::vector<std::string> inputs = paths("input"), rules = paths("rules");
+    for (const auto& p : inputs)
+        if (!fs::exists(p)) GTEST_SKIP() << p << " absent";
+    HuntAndCompare(inputs, datasets, rules, dir, false);
+}
+
+std::vector<std::string> DatasetCases() {
+    std::vector<std::string> out;
+    for (auto& e : fs::directory_iterator(test::TestDir() / "golden-datasets"))
+        if (e.is_directory()) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, DatasetGoldenHunt, ::testing::ValuesIn(DatasetCases()),
                          [](const auto& info) {
                              std::string n = info.param;
                              std::replace(n.begin(), n.end(), '-', '_');

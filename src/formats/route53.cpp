@@ -63,14 +63,20 @@ private:
     std::string port_buf_;
 };
 
+// Most of the first five lines are resolver records (a truncated or foreign first line does not
+// hide the file).
 int SniffRoute53(std::string_view head, const FileInfo& info) {
-    std::string_view first = head.substr(0, head.find('\n'));
-    if (!StartsWith(Trim(first), "{")) return 0;
-    bool q = first.find("\"query_name\"") != std::string_view::npos;
-    bool t = first.find("\"query_type\"") != std::string_view::npos ||
-             first.find("\"query_timestamp\"") != std::string_view::npos;
-    if (q && t) return 90;
-    return 0;
+    int lines = 0, good = 0;
+    ForEachLine(head, 1, [&](std::string_view line, uint64_t) {
+        if (lines >= 5 || Trim(line).empty()) return;
+        ++lines;
+        if (!StartsWith(Trim(line), "{")) return;
+        bool q = line.find("\"query_name\"") != std::string_view::npos;
+        bool t = line.find("\"query_type\"") != std::string_view::npos ||
+                 line.find("\"query_timestamp\"") != std::string_view::npos;
+        if (q && t) ++good;
+    });
+    return good > 0 && good * 2 > lines ? 90 : 0;
 }
 
 std::unique_ptr<FileDecoder> OpenRoute53(const FileInfo&) {

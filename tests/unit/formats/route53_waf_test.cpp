@@ -47,6 +47,24 @@ TEST(Route53, SniffAndLookup) {
     EXPECT_LT(Route53Format().Sniff(Fixture("waf.jsonl"), none), 30);
 }
 
+// A file whose first record was cut (partial upload, copy of a live file) is still a resolver log.
+TEST(Route53, SniffPastTruncatedFirstLine) {
+    std::string record =
+        "{\"version\":\"1.100000\",\"account_id\":\"111122223333\",\"region\":\"us-east-1\","
+        "\"query_timestamp\":\"2024-06-11T14:10:21Z\",\"query_name\":\"example.com.\","
+        "\"query_type\":\"A\",\"rcode\":\"NOERROR\",\"srcaddr\":\"10.0.1.25\"}\n";
+    std::string text = "{\"version\":\"1.100000\",\"account_id\":\"111122223333\",\"query_ti\n" +
+                       record + record;
+    FileInfo none;
+    EXPECT_GE(Route53Format().Sniff(text, none), 80);
+    EXPECT_EQ(SniffFormat(text, none), &Route53Format());
+    auto d = DecodeWith(Route53Format(), text);
+    EXPECT_EQ(d.report.reasons().at("route53.json"), 1u);
+    EXPECT_EQ(d.records.size(), 2u);
+    // One resolver line among foreign JSON is not enough.
+    EXPECT_EQ(Route53Format().Sniff(Fixture("waf.jsonl") + record, none), 0);
+}
+
 TEST(Waf, WebAclLogs) {
     auto d = DecodeWith(WafFormat(), Fixture("waf.jsonl"));
     ASSERT_EQ(d.records.size(), 2u);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/strings.h"
+#include "common/yaml_hazard.h"
 
 namespace cloudsift::analytics {
 
@@ -35,6 +36,10 @@ void SuppressionList::Parse(std::string_view text, std::vector<Problem>& problem
     std::string_view head = Trim(text);
     bool yaml = StartsWith(head, "-") || StartsWith(head, "suppress:") || StartsWith(head, "---");
     if (yaml) {
+        if (auto line = YamlParserHazard(text)) {
+            problems.push_back({*line, "',' after a document's top-level flow value"});
+            return;
+        }
         YAML::Node doc;
         try {
             doc = YAML::Load(std::string(text));

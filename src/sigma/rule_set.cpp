@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "common/strings.h"
+#include "common/yaml_hazard.h"
 #include "sigma/attack_tags.h"
 #include "sigma/detection.h"
 
@@ -23,19 +24,22 @@ using detail::MakeDiag;
 
 std::string ScalarOr(const YAML::Node& map, const char* key) {
     const YAML::Node n = map[key];
-    if (n && n.IsScalar()) return n.Scalar();
+    if (n && n.IsScalar())
+        return n.Scalar();
     return {};
 }
 
 std::vector<std::string> StringList(const YAML::Node& map, const char* key) {
     std::vector<std::string> out;
     const YAML::Node n = map[key];
-    if (!n) return out;
+    if (!n)
+        return out;
     if (n.IsScalar()) {
         out.push_back(n.Scalar());
     } else if (n.IsSequence()) {
         for (const auto& el : n)
-            if (el.IsScalar()) out.push_back(el.Scalar());
+            if (el.IsScalar())
+                out.push_back(el.Scalar());
     }
     return out;
 }
@@ -43,7 +47,8 @@ std::vector<std::string> StringList(const YAML::Node& map, const char* key) {
 bool ApplyLogsource(const YAML::Node& doc, std::string& product, std::string& service,
                     std::string& category) {
     const YAML::Node ls = doc["logsource"];
-    if (!ls || !ls.IsMap()) return false;
+    if (!ls || !ls.IsMap())
+        return false;
     product = ScalarOr(ls, "product");
     service = ScalarOr(ls, "service");
     category = ScalarOr(ls, "category");
@@ -53,24 +58,34 @@ bool ApplyLogsource(const YAML::Node& doc, std::string& product, std::string& se
 // Parses "10s" / "5m" / "1h" / "2d" (also "1w", "1M", "1y" used by some tools) into ms.
 std::optional<int64_t> ParseTimespan(std::string_view s) {
     s = Trim(s);
-    if (s.size() < 2) return std::nullopt;
+    if (s.size() < 2)
+        return std::nullopt;
     char unit = s.back();
     int64_t n = 0;
     for (char c : s.substr(0, s.size() - 1)) {
-        if (c < '0' || c > '9' || n > 1'000'000'000) return std::nullopt;
+        if (c < '0' || c > '9' || n > 1'000'000'000)
+            return std::nullopt;
         n = n * 10 + (c - '0');
     }
-    int64_t mult = unit == 's' ? 1000 : unit == 'm' ? 60'000 : unit == 'h' ? 3'600'000
-                 : unit == 'd' ? 86'400'000 : unit == 'w' ? 604'800'000
-                 : unit == 'M' ? 2'592'000'000LL : unit == 'y' ? 31'536'000'000LL : 0;
-    if (mult == 0) return std::nullopt;
+    int64_t mult = unit == 's'   ? 1000
+                   : unit == 'm' ? 60'000
+                   : unit == 'h' ? 3'600'000
+                   : unit == 'd' ? 86'400'000
+                   : unit == 'w' ? 604'800'000
+                   : unit == 'M' ? 2'592'000'000LL
+                   : unit == 'y' ? 31'536'000'000LL
+                                 : 0;
+    if (mult == 0)
+        return std::nullopt;
     return n * mult;
 }
 
 bool LogsourceApplies(const std::string& product, const std::string& service,
                       const std::string& category, const LogSource& ls) {
-    if (!product.empty() && !IEquals(product, ls.product)) return false;
-    if (!service.empty() && !IEquals(service, ls.service)) return false;
+    if (!product.empty() && !IEquals(product, ls.product))
+        return false;
+    if (!service.empty() && !IEquals(service, ls.service))
+        return false;
     if (!category.empty() && !IEquals(category, ls.categories[0]) &&
         !IEquals(category, ls.categories[1]))
         return false;
@@ -88,27 +103,37 @@ bool LogsourceCompatible(const Filter& f, const Rule& r) {
 
 std::string_view LevelName(Level l) {
     switch (l) {
-    case Level::Informational: return "informational";
-    case Level::Low: return "low";
-    case Level::Medium: return "medium";
-    case Level::High: return "high";
-    case Level::Critical: return "critical";
+    case Level::Informational:
+        return "informational";
+    case Level::Low:
+        return "low";
+    case Level::Medium:
+        return "medium";
+    case Level::High:
+        return "high";
+    case Level::Critical:
+        return "critical";
     }
     return "medium";
 }
 
 std::optional<Level> ParseLevel(std::string_view s) {
     for (Level l : {Level::Informational, Level::Low, Level::Medium, Level::High, Level::Critical})
-        if (IEquals(s, LevelName(l))) return l;
-    if (IEquals(s, "info")) return Level::Informational;
+        if (IEquals(s, LevelName(l)))
+            return l;
+    if (IEquals(s, "info"))
+        return Level::Informational;
     return std::nullopt;
 }
 
 std::string_view DiagnosticKindName(Diagnostic::Kind k) {
     switch (k) {
-    case DKind::Error: return "error";
-    case DKind::Unsupported: return "unsupported";
-    case DKind::Warning: return "warning";
+    case DKind::Error:
+        return "error";
+    case DKind::Unsupported:
+        return "unsupported";
+    case DKind::Warning:
+        return "warning";
     }
     return "error";
 }
@@ -128,14 +153,20 @@ struct RuleSet::Impl {
         const detail::Placeholders* placeholders = nullptr;
         if (!opt.placeholder_config.empty()) {
             placeholders = LoadPlaceholders(set, opt.placeholder_config, rep);
-            if (!placeholders) return;
+            if (!placeholders)
+                return;
+        }
+        if (auto line = YamlParserHazard(yaml)) {
+            rep.diagnostics.push_back({DKind::Error, rep.file, int(*line), 0, "", "yaml.parse",
+                                       "',' after a document's top-level flow value"});
+            return;
         }
         std::vector<YAML::Node> docs;
         try {
             docs = YAML::LoadAll(std::string(yaml));
         } catch (const YAML::Exception& e) {
-            rep.diagnostics.push_back({DKind::Error, rep.file, e.mark.line + 1,
-                                       e.mark.column + 1, "", "yaml.parse", e.msg});
+            rep.diagnostics.push_back({DKind::Error, rep.file, e.mark.line + 1, e.mark.column + 1,
+                                       "", "yaml.parse", e.msg});
             return;
         }
         for (const auto& doc : docs) {
@@ -152,13 +183,25 @@ struct RuleSet::Impl {
     static const detail::Placeholders* LoadPlaceholders(RuleSet& set, const std::string& path,
                                                         FileReport& rep) {
         auto it = set.placeholder_sets_.find(path);
-        if (it != set.placeholder_sets_.end()) return &it->second;
+        if (it != set.placeholder_sets_.end())
+            return &it->second;
         detail::Placeholders out;
         try {
-            const YAML::Node root = YAML::LoadFile(path);
+            std::ifstream in(path, std::ios::binary);
+            if (!in)
+                throw YAML::Exception(YAML::Mark::null_mark(), "cannot read " + path);
+            std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+            if (auto line = YamlParserHazard(text)) {
+                YAML::Mark mark = YAML::Mark::null_mark();
+                mark.line = int(*line) - 1;
+                throw YAML::Exception(mark, "',' after a document's top-level flow value");
+            }
+            const YAML::Node root = YAML::Load(text);
             const YAML::Node nested = root.IsMap() ? root["placeholders"] : YAML::Node();
             const YAML::Node map = nested ? nested : root;
-            if (!map.IsMap()) throw YAML::Exception(map.Mark(), "placeholders must be a mapping");
+            if (!map.IsMap())
+                throw YAML::Exception(map.Mark(), "placeholders must be a mapping");
             for (auto kv = map.begin(); kv != map.end(); ++kv) {
                 std::string name = kv->first.as<std::string>();
                 const YAML::Node value = kv->second;
@@ -166,7 +209,8 @@ struct RuleSet::Impl {
                     name = name.substr(1, name.size() - 2);
                 auto& values = out[name];
                 if (value.IsSequence()) {
-                    for (const auto& v : value) values.push_back(v.as<std::string>());
+                    for (const auto& v : value)
+                        values.push_back(v.as<std::string>());
                 } else if (value.IsScalar()) {
                     values.push_back(value.Scalar());
                 }
@@ -193,7 +237,8 @@ struct RuleSet::Impl {
 
     static Level ReadLevel(const YAML::Node& doc, const std::string& title, FileReport& rep) {
         const YAML::Node n = doc["level"];
-        if (!n) return Level::Medium;
+        if (!n)
+            return Level::Medium;
         auto l = n.IsScalar() ? ParseLevel(n.Scalar()) : std::nullopt;
         if (!l) {
             rep.diagnostics.push_back(MakeDiag(DKind::Warning, rep.file, n, title, "rule.level",
@@ -205,15 +250,18 @@ struct RuleSet::Impl {
 
     static void LoadDocument(RuleSet& set, const YAML::Node& doc, const LoadOptions& opt,
                              const detail::Placeholders* placeholders, FileReport& rep) {
-        if (!doc.IsDefined() || doc.IsNull()) return; // empty document ("---" at the end)
+        if (!doc.IsDefined() || doc.IsNull())
+            return; // empty document ("---" at the end)
         if (!doc.IsMap()) {
             rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, doc, "", "rule.type",
                                                "document is not a mapping"));
             return;
         }
         std::string title = ScalarOr(doc, "title");
-        if (doc["correlation"]) return LoadCorrelation(set, doc, rep);
-        if (doc["filter"]) return LoadFilter(set, doc, placeholders, rep);
+        if (doc["correlation"])
+            return LoadCorrelation(set, doc, rep);
+        if (doc["filter"])
+            return LoadFilter(set, doc, placeholders, rep);
         if (!doc["detection"]) {
             rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, doc, title, "rule.type",
                                                "document has no detection, correlation or "
@@ -233,11 +281,12 @@ struct RuleSet::Impl {
         ParseAttackTags(r.tags, r.tactics, r.techniques);
         if (const YAML::Node rel = doc["related"]; rel && rel.IsSequence())
             for (const auto& el : rel)
-                if (el.IsMap()) r.related.push_back({ScalarOr(el, "id"), ScalarOr(el, "type")});
+                if (el.IsMap())
+                    r.related.push_back({ScalarOr(el, "id"), ScalarOr(el, "type")});
         bool bad = false;
         if (r.title.empty()) {
-            rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, doc, "", "rule.title",
-                                               "rule has no title"));
+            rep.diagnostics.push_back(
+                MakeDiag(DKind::Error, rep.file, doc, "", "rule.title", "rule has no title"));
             bad = true;
         }
         if (!ApplyLogsource(doc, r.product, r.service, r.category)) {
@@ -252,7 +301,8 @@ struct RuleSet::Impl {
         env.placeholders = placeholders;
         env.skip_keys = {"timeframe"}; // obsolete Sigma 1 key, reported with the aggregation
         r.detection = detail::CompileDetection(doc["detection"], env, rep.diagnostics);
-        if (!r.detection || bad) return;
+        if (!r.detection || bad)
+            return;
         if (r.level < opt.min_level ||
             (!opt.statuses.empty() &&
              std::none_of(opt.statuses.begin(), opt.statuses.end(),
@@ -274,8 +324,8 @@ struct RuleSet::Impl {
         f.line = doc.Mark().line + 1;
         const YAML::Node section = doc["filter"];
         if (f.title.empty()) {
-            rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, doc, "", "filter.title",
-                                               "filter has no title"));
+            rep.diagnostics.push_back(
+                MakeDiag(DKind::Error, rep.file, doc, "", "filter.title", "filter has no title"));
             return;
         }
         if (!ApplyLogsource(doc, f.product, f.service, f.category)) {
@@ -300,7 +350,8 @@ struct RuleSet::Impl {
         env.placeholders = placeholders;
         env.skip_keys = {"rules"};
         f.detection = detail::CompileDetection(section, env, rep.diagnostics);
-        if (!f.detection) return;
+        if (!f.detection)
+            return;
         ++rep.filters;
         set.filters_.push_back(std::move(f));
         set.compiled_ = false;
@@ -321,15 +372,17 @@ struct RuleSet::Impl {
         auto error = [&](const YAML::Node& at, const std::string& code, const std::string& msg) {
             rep.diagnostics.push_back(MakeDiag(DKind::Error, rep.file, at, c.title, code, msg));
         };
-        if (!sec.IsMap()) return error(sec, "correlation.type", "correlation must be a mapping");
+        if (!sec.IsMap())
+            return error(sec, "correlation.type", "correlation must be a mapping");
         c.type = ScalarOr(sec, "type");
-        static const std::set<std::string> kTypes = {
-            "event_count", "value_count", "temporal",        "temporal_ordered",
-            "value_sum",   "value_avg",   "value_percentile"};
+        static const std::set<std::string> kTypes = {"event_count",      "value_count", "temporal",
+                                                     "temporal_ordered", "value_sum",   "value_avg",
+                                                     "value_percentile"};
         if (!kTypes.count(c.type))
             return error(sec, "correlation.type", "unknown correlation type '" + c.type + "'");
         c.rules = StringList(sec, "rules");
-        if (c.rules.empty()) return error(sec, "correlation.rules", "correlation names no rules");
+        if (c.rules.empty())
+            return error(sec, "correlation.rules", "correlation names no rules");
         c.group_by = StringList(sec, "group-by");
         c.timespan = ScalarOr(sec, "timespan");
         if (!c.timespan.empty()) {
@@ -342,8 +395,10 @@ struct RuleSet::Impl {
             return error(sec, "correlation.timespan", "correlation has no timespan");
         }
         if (const YAML::Node cond = sec["condition"]; cond) {
-            if (!cond.IsMap()) return error(cond, "correlation.condition", "condition must map "
-                                                                           "operators to numbers");
+            if (!cond.IsMap())
+                return error(cond, "correlation.condition",
+                             "condition must map "
+                             "operators to numbers");
             for (auto it = cond.begin(); it != cond.end(); ++it) {
                 std::string op = it->first.as<std::string>();
                 if (op == "field") {
@@ -366,7 +421,8 @@ struct RuleSet::Impl {
         if (const YAML::Node al = sec["aliases"]; al && al.IsMap())
             for (auto it = al.begin(); it != al.end(); ++it) {
                 const YAML::Node per_rule = it->second;
-                if (!per_rule.IsMap()) continue;
+                if (!per_rule.IsMap())
+                    continue;
                 auto& alias = c.aliases[it->first.as<std::string>()];
                 for (auto jt = per_rule.begin(); jt != per_rule.end(); ++jt)
                     alias[jt->first.as<std::string>()] = jt->second.as<std::string>();
@@ -398,36 +454,43 @@ void RuleSet::LoadPath(const std::string& path, const LoadOptions& opt,
     std::error_code ec;
     std::vector<std::string> files;
     if (fs::is_directory(path, ec)) {
-        for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
-                                                 ec),
+        for (fs::recursive_directory_iterator
+                 it(path, fs::directory_options::skip_permission_denied, ec),
              end;
              it != end; it.increment(ec)) {
-            if (ec) break;
-            if (!it->is_regular_file(ec)) continue;
+            if (ec)
+                break;
+            if (!it->is_regular_file(ec))
+                continue;
             auto ext = ToLower(it->path().extension().string());
-            if (ext == ".yml" || ext == ".yaml") files.push_back(it->path().string());
+            if (ext == ".yml" || ext == ".yaml")
+                files.push_back(it->path().string());
         }
         std::sort(files.begin(), files.end());
     } else {
         files.push_back(path);
     }
     if (ec && files.empty()) {
-        reports.push_back({path, 0, 0, 0, 0,
-                           {{DKind::Error, path, 0, 0, "", "file.read", ec.message()}}});
+        reports.push_back(
+            {path, 0, 0, 0, 0, {{DKind::Error, path, 0, 0, "", "file.read", ec.message()}}});
         return;
     }
     for (const auto& f : files) {
         std::ifstream in(f, std::ios::binary);
         if (!in) {
-            reports.push_back({f, 0, 0, 0, 0,
-                               {{DKind::Error, f, 0, 0, "", "file.read", "cannot open file"}}});
+            reports.push_back(
+                {f, 0, 0, 0, 0, {{DKind::Error, f, 0, 0, "", "file.read", "cannot open file"}}});
             continue;
         }
         std::string text;
         in.seekg(0, std::ios::end);
         auto size = in.tellg();
         if (size > 0 && size_t(size) > kMaxFileBytes) {
-            reports.push_back({f, 0, 0, 0, 0,
+            reports.push_back({f,
+                               0,
+                               0,
+                               0,
+                               0,
                                {{DKind::Error, f, 0, 0, "", "file.size",
                                  "file larger than " + HumanBytes(kMaxFileBytes)}}});
             continue;
@@ -441,11 +504,14 @@ void RuleSet::LoadPath(const std::string& path, const LoadOptions& opt,
 
 std::optional<size_t> RuleSet::FindRule(std::string_view key) const {
     for (size_t i = 0; i < rules_.size(); ++i)
-        if (rules_[i].id == key) return i;
+        if (rules_[i].id == key)
+            return i;
     for (size_t i = 0; i < rules_.size(); ++i)
-        if (!rules_[i].name.empty() && rules_[i].name == key) return i;
+        if (!rules_[i].name.empty() && rules_[i].name == key)
+            return i;
     for (size_t i = 0; i < rules_.size(); ++i)
-        if (rules_[i].title == key) return i;
+        if (rules_[i].title == key)
+            return i;
     return std::nullopt;
 }
 
@@ -464,7 +530,8 @@ void RuleSet::Compile() {
         for (const auto& ref : f.rules) {
             bool any = false;
             for (auto& r : rules_) {
-                if (r.id != ref && (r.name.empty() || r.name != ref)) continue;
+                if (r.id != ref && (r.name.empty() || r.name != ref))
+                    continue;
                 any = true;
                 if (!LogsourceCompatible(f, r)) {
                     warn(f.file, f.line, f.title, "filter.logsource",
@@ -485,7 +552,8 @@ void RuleSet::Compile() {
             Correlation::Ref out;
             if (auto idx = FindRule(ref)) {
                 out = {Correlation::Ref::Kind::Rule, *idx};
-                if (!c.generate) rules_[*idx].correlation_only = true;
+                if (!c.generate)
+                    rules_[*idx].correlation_only = true;
             } else {
                 for (size_t j = 0; j < correlations_.size(); ++j)
                     if (correlations_[j].id == ref ||
@@ -525,7 +593,7 @@ struct RuleSet::Scratch::State {
     // Rules applicable to one logsource, split by index key.
     struct Bucket {
         std::string product, service, cat0, cat1; // the logsource this bucket serves
-        bool use_index = false;                    // CloudTrail: norm.action/service are keys
+        bool use_index = false;                   // CloudTrail: norm.action/service are keys
         std::vector<uint32_t> unindexed;
         std::unordered_map<std::string, std::vector<uint32_t>> by_action, by_source;
     };
@@ -562,14 +630,16 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
         b->use_index = b->service == "cloudtrail" && compiled_;
         for (size_t i = 0; i < rules_.size(); ++i) {
             const Rule& r = rules_[i];
-            if (!LogsourceApplies(r.product, r.service, r.category, ls)) continue;
+            if (!LogsourceApplies(r.product, r.service, r.category, ls))
+                continue;
             const IndexKey* k = b->use_index ? &index_[i] : nullptr;
             if (!k || k->field == IndexKey::Field::None) {
                 b->unindexed.push_back(uint32_t(i));
                 continue;
             }
             auto& map = k->field == IndexKey::Field::Action ? b->by_action : b->by_source;
-            for (const auto& key : k->keys) map[key].push_back(uint32_t(i));
+            for (const auto& key : k->keys)
+                map[key].push_back(uint32_t(i));
         }
         bucket = b.get();
         sc.buckets.push_back(std::move(b));
@@ -577,27 +647,35 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
     sc.matches.clear();
     auto eval = [&](uint32_t i) {
         const Rule& r = rules_[i];
-        if (!detail::Evaluate(*r.detection, ev, sc.eval)) return;
+        if (!detail::Evaluate(*r.detection, ev, sc.eval))
+            return;
         for (const auto& f : r.filters)
-            if (detail::Evaluate(*f, ev, sc.eval)) return;
+            if (detail::Evaluate(*f, ev, sc.eval))
+                return;
         sc.matches.push_back(i);
     };
     auto lookup = [&](const std::unordered_map<std::string, std::vector<uint32_t>>& map,
                       std::string_view value) {
-        if (map.empty() || value.empty()) return;
+        if (map.empty() || value.empty())
+            return;
         sc.key.assign(value);
-        for (auto& c : sc.key) c = AsciiLower(c);
+        for (auto& c : sc.key)
+            c = AsciiLower(c);
         auto it = map.find(sc.key);
-        if (it == map.end()) return;
-        for (uint32_t i : it->second) eval(i);
+        if (it == map.end())
+            return;
+        for (uint32_t i : it->second)
+            eval(i);
     };
     if (bucket->use_index) {
         lookup(bucket->by_action, norm.action);
         lookup(bucket->by_source, norm.service);
     }
-    for (uint32_t i : bucket->unindexed) eval(i);
+    for (uint32_t i : bucket->unindexed)
+        eval(i);
     std::sort(sc.matches.begin(), sc.matches.end());
-    for (uint32_t i : sc.matches) on_match(i);
+    for (uint32_t i : sc.matches)
+        on_match(i);
 }
 
 } // namespace cloudsift::sigma

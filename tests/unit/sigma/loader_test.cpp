@@ -88,7 +88,8 @@ const DiagCase kDiagCases[] = {
      "  condition: sel\n",
      Diagnostic::Kind::Error, "regex.invalid", 6},
     {"undefined_identifier",
-     "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n  condition: sel and nope\n",
+     "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n  condition: sel and "
+     "nope\n",
      Diagnostic::Kind::Error, "condition.undefined", 7},
     {"pattern_matches_nothing",
      "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n  condition: 1 of zz*\n",
@@ -98,7 +99,8 @@ const DiagCase kDiagCases[] = {
      Diagnostic::Kind::Error, "condition.syntax", 7},
     {"missing_condition", "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n",
      Diagnostic::Kind::Error, "condition.missing", 5},
-    {"missing_title", "logsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n  condition: sel\n",
+    {"missing_title",
+     "logsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n  condition: sel\n",
      Diagnostic::Kind::Error, "rule.title", 1},
     {"missing_logsource", "title: T\ndetection:\n  sel:\n    f: x\n  condition: sel\n",
      Diagnostic::Kind::Error, "rule.logsource", 1},
@@ -133,8 +135,7 @@ const DiagCase kDiagCases[] = {
      "title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n"
      "  condition: sel | count() > 5\n",
      Diagnostic::Kind::Unsupported, "condition.aggregation", 7},
-    {"correlation_bad_type",
-     "title: C\ncorrelation:\n  type: nope\n  rules: [a]\n  timespan: 1h\n",
+    {"correlation_bad_type", "title: C\ncorrelation:\n  type: nope\n  rules: [a]\n  timespan: 1h\n",
      Diagnostic::Kind::Error, "correlation.type", 3},
 };
 
@@ -178,6 +179,19 @@ TEST(SigmaLoader, GarbageNeverThrows) {
         std::vector<FileReport> reports;
         EXPECT_NO_THROW(set.LoadString(junk, "junk.yml", {}, reports)) << junk;
         EXPECT_NO_THROW(set.Compile());
+    }
+}
+
+// Texts the YAML library would loop on forever (found by fuzzing the reader) are refused with
+// the line of the offending ','.
+TEST(SigmaLoader, FlowRootFollowedByCommaIsRefusedNotHung) {
+    for (const char* junk : {"{\"a\": 1},", "[1],", "title: x\n---\n\"s\",", "[1]\n,"}) {
+        RuleSet set;
+        std::vector<FileReport> reports;
+        set.LoadString(junk, "junk.yml", {}, reports);
+        ASSERT_EQ(reports.size(), 1u);
+        ASSERT_FALSE(reports[0].diagnostics.empty()) << junk;
+        EXPECT_EQ(reports[0].diagnostics[0].code, "yaml.parse") << junk;
     }
 }
 
@@ -291,8 +305,7 @@ TEST(SigmaIndex, IndexedRuleFiresOnlyForItsEventName) {
               std::vector<size_t>{1});
     EXPECT_EQ(l.MatchJson(R"({"eventName":"CreateBucket","eventSource":"s3.amazonaws.com"})"),
               std::vector<size_t>{2});
-    EXPECT_EQ(l.MatchJson(R"({"eventName":"PutObject","errorCode":"X"})"),
-              std::vector<size_t>{3});
+    EXPECT_EQ(l.MatchJson(R"({"eventName":"PutObject","errorCode":"X"})"), std::vector<size_t>{3});
 }
 
 // Brute check: for every (rule, event) pair the indexed Match agrees with direct evaluation.
@@ -304,7 +317,8 @@ TEST(SigmaIndex, AgreesWithUnindexedEvaluation) {
         for (const char* b : names) {
             yaml += "title: r" + std::to_string(n++) +
                     "\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n"
-                    "  s1: {eventName: " + std::string(a) + "}\n  s2: {eventName: " + b +
+                    "  s1: {eventName: " +
+                    std::string(a) + "}\n  s2: {eventName: " + b +
                     "}\n  s3: {eventSource: iam.amazonaws.com}\n"
                     "  condition: (s1 or s2) and s3\n---\n";
         }
@@ -312,14 +326,15 @@ TEST(SigmaIndex, AgreesWithUnindexedEvaluation) {
     ASSERT_EQ(l.set.size(), 25u);
     EXPECT_EQ(l.set.indexed_rules(), 25u);
     for (const char* ev : names) {
-        std::string json = std::string("{\"eventName\":\"") + ev +
-                           "\",\"eventSource\":\"iam.amazonaws.com\"}";
+        std::string json =
+            std::string("{\"eventName\":\"") + ev + "\",\"eventSource\":\"iam.amazonaws.com\"}";
         auto got = l.MatchJson(json);
         std::vector<size_t> want;
         int k = 0;
         for (const char* a : names)
             for (const char* b : names) {
-                if (cloudsift::IEquals(ev, a) || cloudsift::IEquals(ev, b)) want.push_back(size_t(k));
+                if (cloudsift::IEquals(ev, a) || cloudsift::IEquals(ev, b))
+                    want.push_back(size_t(k));
                 ++k;
             }
         EXPECT_EQ(got, want) << ev;
@@ -327,12 +342,13 @@ TEST(SigmaIndex, AgreesWithUnindexedEvaluation) {
 }
 
 TEST(SigmaLogsource, RulesApplyByProductServiceCategory) {
-    Loaded l("title: aws-only\nlogsource: {product: aws}\ndetection: {s: {x: '1'}, condition: s}\n"
-             "---\ntitle: ct\nlogsource: {product: AWS, service: CloudTrail}\n"
-             "detection: {s: {x: '1'}, condition: s}\n"
-             "---\ntitle: vpc\nlogsource: {product: aws, service: vpcflow}\n"
-             "detection: {s: {x: '1'}, condition: s}\n"
-             "---\ntitle: dns\nlogsource: {category: dns}\ndetection: {s: {x: '1'}, condition: s}\n");
+    Loaded l(
+        "title: aws-only\nlogsource: {product: aws}\ndetection: {s: {x: '1'}, condition: s}\n"
+        "---\ntitle: ct\nlogsource: {product: AWS, service: CloudTrail}\n"
+        "detection: {s: {x: '1'}, condition: s}\n"
+        "---\ntitle: vpc\nlogsource: {product: aws, service: vpcflow}\n"
+        "detection: {s: {x: '1'}, condition: s}\n"
+        "---\ntitle: dns\nlogsource: {category: dns}\ndetection: {s: {x: '1'}, condition: s}\n");
     ASSERT_EQ(l.set.size(), 4u);
     simdjson::dom::parser parser;
     simdjson::dom::element root;
@@ -360,14 +376,16 @@ TEST(SigmaDatasets, SharedRuleFoldersLoadWithoutErrors) {
     RuleSet set;
     std::vector<FileReport> reports;
     for (const char* sub : {"rules/sigmahq", "rules/suzaku/sigma", "rules/suzaku/suzaku"})
-        if (std::filesystem::exists(base / sub)) set.LoadPath((base / sub).string(), {}, reports);
+        if (std::filesystem::exists(base / sub))
+            set.LoadPath((base / sub).string(), {}, reports);
     set.Compile();
     size_t errors = 0, loaded = 0, correlations = 0;
     for (const auto& r : reports) {
         loaded += size_t(r.loaded);
         correlations += size_t(r.correlations);
         for (const auto& d : r.diagnostics) {
-            if (d.kind != Diagnostic::Kind::Error) continue;
+            if (d.kind != Diagnostic::Kind::Error)
+                continue;
             ++errors;
             ADD_FAILURE() << d.file << ":" << d.line << ": " << d.code << ": " << d.message;
         }
@@ -382,7 +400,8 @@ TEST(SigmaDatasets, SharedRuleFoldersLoadWithoutErrors) {
 TEST(SigmaDatasets, SpecificationTestRulesLoad) {
     auto base = cloudsift::test::DatasetsDir();
     auto dir = base / "rules" / "sigma-specification" / "tests";
-    if (base.empty() || !std::filesystem::exists(dir)) GTEST_SKIP() << "specification absent";
+    if (base.empty() || !std::filesystem::exists(dir))
+        GTEST_SKIP() << "specification absent";
     RuleSet set;
     std::vector<FileReport> reports;
     set.LoadPath(dir.string(), {}, reports);
@@ -390,8 +409,8 @@ TEST(SigmaDatasets, SpecificationTestRulesLoad) {
     ASSERT_GE(reports.size(), 10u);
     for (const auto& r : reports)
         for (const auto& d : r.diagnostics)
-            EXPECT_NE(d.kind, Diagnostic::Kind::Error) << d.file << ":" << d.line << ": "
-                                                       << d.message;
+            EXPECT_NE(d.kind, Diagnostic::Kind::Error)
+                << d.file << ":" << d.line << ": " << d.message;
     EXPECT_GE(set.size(), 2u);
     EXPECT_GE(set.filters().size(), 2u);
     EXPECT_GE(set.correlations().size(), 8u);

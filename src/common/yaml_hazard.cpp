@@ -1,0 +1,129 @@
+#include "common/yaml_hazard.h"
+
+namespace cloudsift {
+namespace {
+
+// A "---" or "..." marker at the start of the line beginning at i.
+bool DocumentMarker(std::string_view t, size_t i) {
+    if (t.substr(i, 3) != "---" && t.substr(i, 3) != "...")
+        return false;
+    return i + 3 >= t.size() || t[i + 3] == ' ' || t[i + 3] == '\t' || t[i + 3] == '\n' ||
+           t[i + 3] == '\r';
+}
+
+bool Space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+} // namespace
+
+std::optional<size_t> YamlParserHazard(std::string_view t) {
+    size_t i = 0, line = 1;
+    auto advance = [&](size_t n) {
+        for (size_t k = 0; k < n && i < t.size(); ++k, ++i)
+            if (t[i] == '\n')
+                ++line;
+    };
+    auto skip_to_eol = [&] {
+        while (i < t.size() && t[i] != '\n')
+            ++i;
+    };
+    while (i < t.size()) {
+        // Start of a document: blank lines, comments, directives, the "---" marker, properties.
+        bool at_line_start = true;
+        for (;;) {
+            if (i >= t.size())
+                return std::nullopt;
+            char c = t[i];
+            if (Space(c)) {
+                at_line_start = c == '\n';
+                advance(1);
+            } else if (c == '#' || (at_line_start && c == '%')) {
+                skip_to_eol();
+            } else if (at_line_start && DocumentMarker(t, i)) {
+                advance(3);
+                at_line_start = false;
+            } else if (c == '&' || c == '!') { // anchor or tag before the root node
+                while (i < t.size() && !Space(t[i]))
+                    ++i;
+                at_line_start = false;
+            } else {
+                break;
+            }
+        }
+        char first = t[i];
+        bool flow_root =
+            first == '[' || first == '{' || first == '"' || first == '\'' || first == ',';
+        if (first == '"' || first == '\'') { // a quoted key ("k": v) starts a block mapping
+            size_t j = i + 1;
+            while (j < t.size() && t[j] != first && t[j] != '\n')
+                j += (t[j] == '\\' && first == '"') ? 2 : 1;
+            ++j;
+            while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
+                ++j;
+            if (j < t.size() && t[j] == ':')
+                flow_root = false;
+        }
+        if (!flow_root) { // a block document: move on to the next marker at a line start
+            for (;;) {
+                skip_to_eol();
+                if (i >= t.size())
+                    return std::nullopt;
+                advance(1);
+                if (DocumentMarker(t, i))
+                    break;
+            }
+            continue;
+        }
+        // A flow root: scan the document to its end (the next marker at a line start).
+        int depth = 0;
+        bool line_start = false, token_start = true;
+        while (i < t.size()) {
+            char c = t[i];
+            if (line_start && DocumentMarker(t, i))
+                break;
+            line_start = false;
+            if (c == '\n') {
+                line_start = token_start = true;
+                advance(1);
+                continue;
+            }
+            if (c == '#' && token_start) {
+                skip_to_eol();
+                continue;
+            }
+            if ((c == '"' || c == '\'') && token_start) {
+                advance(1);
+                while (i < t.size()) {
+                    if (c == '"' && t[i] == '\\') {
+                        advance(2);
+                        continue;
+                    }
+                    if (t[i] == c) {
+                        if (c == '\'' && i + 1 < t.size() && t[i + 1] == '\'') {
+                            advance(2);
+                            continue;
+                        }
+                        break;
+                    }
+                    advance(1);
+                }
+                advance(1);
+                token_start = false;
+                continue;
+            }
+            if (c == '[' || c == '{')
+                ++depth;
+            if ((c == ']' || c == '}') && depth > 0)
+                --depth;
+            if (c == ',' && depth == 0)
+                return line;
+            token_start =
+                Space(c) || c == '[' || c == '{' || c == ',' || c == ':' || c == ']' || c == '}';
+            advance(1);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace cloudsift

@@ -1,0 +1,42 @@
+// The guard in front of the YAML library: a ',' at the top level of a document whose root is a
+// flow value is found (with its line); valid YAML, block documents and commas inside values pass.
+#include <gtest/gtest.h>
+
+#include "common/yaml_hazard.h"
+
+namespace cloudsift {
+namespace {
+
+TEST(YamlParserHazard, FindsTopLevelCommaAfterFlowRoot) {
+    const std::pair<const char*, size_t> cases[] = {{"{\"a\": 1},", 1},
+                                                    {"[1],", 1},
+                                                    {"---\n[1],", 2},
+                                                    {"[1]\n,", 2},
+                                                    {"a: 1\n---\n{b: 2},", 3},
+                                                    {"[1,\n2],", 2},
+                                                    {"\"s\",", 1},
+                                                    {", x", 1},
+                                                    {"[1] [2],", 1},
+                                                    {"&a [1],", 1},
+                                                    {"!t [1],", 1},
+                                                    {"--- [1],", 1},
+                                                    {"%YAML 1.2\n---\n[1],", 3},
+                                                    {"{a: 1} # c\n,", 2},
+                                                    {"it's: [1]\n---\n[2],", 3}};
+    for (const auto& [text, line] : cases) {
+        auto got = YamlParserHazard(text);
+        ASSERT_TRUE(got.has_value()) << text;
+        EXPECT_EQ(*got, line) << text;
+    }
+}
+
+TEST(YamlParserHazard, ValidYamlPasses) {
+    for (const char* text : {"a: 1,", "{a: 1}#c,", "a: |\n  [1],\n", "# [1],", "[1, 2]",
+                             "title: x\ndetection:\n  sel:\n    a: [1, 2]\n  condition: sel\n",
+                             "{a: 'it''s', b: \"q\\\"\"}", "a: \"x\"\n---\ntitle: y, z\n",
+                             "\"title\": Foo, bar\n", ""})
+        EXPECT_FALSE(YamlParserHazard(text).has_value()) << text;
+}
+
+} // namespace
+} // namespace cloudsift

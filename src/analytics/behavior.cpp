@@ -40,60 +40,60 @@ bool IsGpuOrLarge(std::string_view type) {
 
 // Which CloudTrail events the stateful detectors read.
 bool Interesting(std::string_view action, std::string_view actor, std::string_view error) {
-    static const std::set<std::string_view> kNames = {"ConsoleLogin",
-                                                      "DeactivateMFADevice",
-                                                      "DeleteVirtualMFADevice",
-                                                      "StopLogging",
-                                                      "DeleteTrail",
-                                                      "StartLogging",
-                                                      "CreateTrail",
-                                                      "UpdateTrail",
-                                                      "PutEventSelectors",
-                                                      "GetObject",
-                                                      "CopyObject",
-                                                      "DeleteObject",
-                                                      "DeleteObjects",
-                                                      "PutObject",
-                                                      "GetSecretValue",
-                                                      "GetParameter",
-                                                      "GetParameters",
-                                                      "GetParametersByPath",
-                                                      "RunInstances",
-                                                      "DeleteFlowLogs",
-                                                      "DeleteResolverQueryLogConfig",
-                                                      "DeleteDetector",
-                                                      "StopConfigurationRecorder",
-                                                      "DeleteDeliveryChannel"};
+    static const std::unordered_set<std::string_view> kNames = {"ConsoleLogin",
+                                                                "DeactivateMFADevice",
+                                                                "DeleteVirtualMFADevice",
+                                                                "StopLogging",
+                                                                "DeleteTrail",
+                                                                "StartLogging",
+                                                                "CreateTrail",
+                                                                "UpdateTrail",
+                                                                "PutEventSelectors",
+                                                                "GetObject",
+                                                                "CopyObject",
+                                                                "DeleteObject",
+                                                                "DeleteObjects",
+                                                                "PutObject",
+                                                                "GetSecretValue",
+                                                                "GetParameter",
+                                                                "GetParameters",
+                                                                "GetParametersByPath",
+                                                                "RunInstances",
+                                                                "DeleteFlowLogs",
+                                                                "DeleteResolverQueryLogConfig",
+                                                                "DeleteDetector",
+                                                                "StopConfigurationRecorder",
+                                                                "DeleteDeliveryChannel"};
     return kNames.count(action) || IsReadApi(action) || IsDenied(error) ||
            !InstanceSessionId(actor).empty();
 }
 
 // APIs of GuardDuty's persistence category: new credentials, users, policies and trust.
 bool IsPersistenceApi(std::string_view a) {
-    static const std::set<std::string_view> kApis = {"CreateAccessKey",
-                                                     "CreateLoginProfile",
-                                                     "UpdateLoginProfile",
-                                                     "CreateUser",
-                                                     "AddUserToGroup",
-                                                     "AttachUserPolicy",
-                                                     "AttachRolePolicy",
-                                                     "AttachGroupPolicy",
-                                                     "PutUserPolicy",
-                                                     "PutRolePolicy",
-                                                     "PutGroupPolicy",
-                                                     "CreateRole",
-                                                     "UpdateAssumeRolePolicy",
-                                                     "CreatePolicyVersion",
-                                                     "SetDefaultPolicyVersion",
-                                                     "CreateServiceSpecificCredential",
-                                                     "UploadSSHPublicKey",
-                                                     "ImportKeyPair",
-                                                     "CreateKeyPair",
-                                                     "CreateSAMLProvider",
-                                                     "CreateOpenIDConnectProvider",
-                                                     "ModifyInstanceAttribute",
-                                                     "DeactivateMFADevice",
-                                                     "DeleteVirtualMFADevice"};
+    static const std::unordered_set<std::string_view> kApis = {"CreateAccessKey",
+                                                               "CreateLoginProfile",
+                                                               "UpdateLoginProfile",
+                                                               "CreateUser",
+                                                               "AddUserToGroup",
+                                                               "AttachUserPolicy",
+                                                               "AttachRolePolicy",
+                                                               "AttachGroupPolicy",
+                                                               "PutUserPolicy",
+                                                               "PutRolePolicy",
+                                                               "PutGroupPolicy",
+                                                               "CreateRole",
+                                                               "UpdateAssumeRolePolicy",
+                                                               "CreatePolicyVersion",
+                                                               "SetDefaultPolicyVersion",
+                                                               "CreateServiceSpecificCredential",
+                                                               "UploadSSHPublicKey",
+                                                               "ImportKeyPair",
+                                                               "CreateKeyPair",
+                                                               "CreateSAMLProvider",
+                                                               "CreateOpenIDConnectProvider",
+                                                               "ModifyInstanceAttribute",
+                                                               "DeactivateMFADevice",
+                                                               "DeleteVirtualMFADevice"};
     return kApis.count(a) > 0;
 }
 
@@ -411,6 +411,39 @@ struct Window {
     }
 };
 
+// The discovery window keeps its API counts up to date as rows enter and leave, so each new row
+// costs O(log APIs) instead of a rescan of the window.
+struct CountingWindow {
+    std::deque<const ActivityRow*> rows;
+    std::map<std::string_view, size_t> reads;   // distinct read APIs in the window → rows
+    std::map<std::string_view, size_t> denials; // APIs denied in the window → rows
+    size_t denied = 0;
+    void Push(const ActivityRow* r, int64_t span) {
+        rows.push_back(r);
+        Count(r, +1);
+        while (r->ev.time - rows.front()->ev.time > span) {
+            Count(rows.front(), -1);
+            rows.pop_front();
+        }
+    }
+
+private:
+    static void Bump(std::map<std::string_view, size_t>& m, std::string_view k, int d) {
+        if (d > 0)
+            ++m[k];
+        else if (auto it = m.find(k); it != m.end() && --it->second == 0)
+            m.erase(it);
+    }
+    void Count(const ActivityRow* x, int d) {
+        if (IsReadApi(x->ev.event_name))
+            Bump(reads, x->ev.event_name, d);
+        if (IsDenied(x->error_code)) {
+            Bump(denials, x->ev.event_name, d);
+            denied = d > 0 ? denied + 1 : denied - 1;
+        }
+    }
+};
+
 std::string PrincipalKey(const Finding& ev) {
     return !ev.access_key.empty() ? ev.access_key : ev.actor;
 }
@@ -551,7 +584,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         fired[key] = t + span;
         return true;
     };
-    std::unordered_map<std::string, Window> discovery, denied_all, s3, secrets, gpu;
+    std::unordered_map<std::string, CountingWindow> discovery;
+    std::unordered_map<std::string, Window> denied_all, s3, secrets, gpu;
     std::unordered_map<std::string, std::deque<TimeMs>> console_fail;
     struct Blind {
         const ActivityRow* start;
@@ -588,22 +622,15 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         const std::string who = PrincipalKey(ev);
         // Discovery bursts and AccessDenied ratio.
         if ((IsReadApi(a) || IsDenied(r->error_code)) && !r->via_service) {
-            Window& w = discovery[who];
+            CountingWindow& w = discovery[who];
             w.Push(r, W);
-            std::set<std::string_view> distinct, denied_apis;
-            size_t denied = 0;
-            for (const ActivityRow* x : w.rows) {
-                if (IsReadApi(x->ev.event_name))
-                    distinct.insert(x->ev.event_name);
-                if (IsDenied(x->error_code)) {
-                    ++denied;
-                    denied_apis.insert(x->ev.event_name);
-                }
-            }
+            const auto& distinct = w.reads;
+            const auto& denied_apis = w.denials;
+            const size_t denied = w.denied;
             // A burst is anomalous only when it goes beyond the principal's known behaviour.
             size_t new_apis = 0;
             if (distinct.size() >= opt.discovery_distinct)
-                for (std::string_view api : distinct)
+                for (const auto& [api, n] : distinct)
                     new_apis += novel(r->baseline, api, ev.time - W);
             if (distinct.size() >= opt.discovery_distinct && new_apis >= opt.discovery_novel &&
                 once("disc" + who, ev.time, W))

@@ -44,7 +44,9 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 advance(3);
                 at_line_start = false;
             } else if (c == '&' || c == '!') { // anchor or tag before the root node
-                while (i < t.size() && !Space(t[i]))
+                // The name ends at a space or a flow indicator (which then starts a token).
+                while (i < t.size() && !Space(t[i]) && t[i] != ',' && t[i] != '[' && t[i] != ']' &&
+                       t[i] != '{' && t[i] != '}')
                     ++i;
                 at_line_start = false;
             } else {

@@ -22,7 +22,9 @@ TEST(YamlParserHazard, FindsTopLevelCommaAfterFlowRoot) {
                                                     {"--- [1],", 1},
                                                     {"%YAML 1.2\n---\n[1],", 3},
                                                     {"{a: 1} # c\n,", 2},
-                                                    {"it's: [1]\n---\n[2],", 3}};
+                                                    {"it's: [1]\n---\n[2],", 3},
+                                                    {"&anchor,", 1},
+                                                    {"&!\xcf\xcf>le\xff\xff,\xff", 1}};
     for (const auto& [text, line] : cases) {
         auto got = YamlParserHazard(text);
         ASSERT_TRUE(got.has_value()) << text;

@@ -1,6 +1,6 @@
 -- name: assumed-roles
 -- description: Role assumptions: who assumed what, the session name and the new key
-SELECT eventtime, eventname, useridentity.arn AS caller,
+SELECT eventtime, eventname, principal_arn AS caller,
        json_extract_scalar(requestparameters, '$.roleArn') AS role,
        json_extract_scalar(requestparameters, '$.roleSessionName') AS session,
        json_extract_scalar(responseelements, '$.credentials.accessKeyId') AS new_key,

@@ -1,6 +1,6 @@
 -- name: console-login-no-mfa
 -- description: Successful console sign-ins without MFA
-SELECT eventtime, useridentity.type AS identity_type, useridentity.arn AS principal,
+SELECT eventtime, principal_type AS identity_type, principal_arn AS principal,
        sourceipaddress, useragent
 FROM cloudtrail_logs
 WHERE eventname = 'ConsoleLogin'

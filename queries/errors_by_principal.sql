@@ -1,6 +1,6 @@
 -- name: errors-by-principal
 -- description: Failed calls per principal and error code (reconnaissance and permission probing)
-SELECT useridentity.arn AS principal, errorcode, count(*) AS failures,
+SELECT principal_arn AS principal, errorcode, count(*) AS failures,
        count(DISTINCT eventname) AS distinct_apis, min(eventtime) AS first, max(eventtime) AS last
 FROM cloudtrail_logs
 WHERE errorcode IS NOT NULL

@@ -1,6 +1,6 @@
 -- name: iam-changes
 -- description: IAM write activity (users, roles, policies, trust) by principal
-SELECT eventtime, eventname, useridentity.arn AS principal,
+SELECT eventtime, eventname, principal_arn AS principal,
        coalesce(json_extract_scalar(requestparameters, '$.userName'),
                 json_extract_scalar(requestparameters, '$.roleName'),
                 json_extract_scalar(requestparameters, '$.policyArn')) AS target,

@@ -1,7 +1,7 @@
 -- name: ip-activity
 -- description: Everything done from one source IP address
 -- params: ip
-SELECT eventtime, useridentity.arn AS principal, useridentity.accesskeyid AS access_key,
+SELECT eventtime, principal_arn AS principal, access_key_id AS access_key,
        eventsource, eventname, awsregion, errorcode, useragent
 FROM cloudtrail_logs
 WHERE sourceipaddress = {{ip}}

@@ -2,7 +2,7 @@
 -- description: Everything done with one access key (AKIA/ASIA), in time order
 -- params: key
 SELECT eventtime, eventsource, eventname, awsregion, sourceipaddress, errorcode,
-       useridentity.arn AS principal, useragent
+       principal_arn AS principal, useragent
 FROM cloudtrail_logs
-WHERE useridentity.accesskeyid = {{key}}
+WHERE access_key_id = {{key}}
 ORDER BY eventtime;

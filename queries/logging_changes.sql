@@ -1,6 +1,6 @@
 -- name: logging-changes
 -- description: Changes to CloudTrail, Config, GuardDuty and flow logs (defense evasion)
-SELECT eventtime, eventsource, eventname, useridentity.arn AS principal, awsregion,
+SELECT eventtime, eventsource, eventname, principal_arn AS principal, awsregion,
        sourceipaddress, requestparameters, errorcode
 FROM cloudtrail_logs
 WHERE eventname IN ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors',

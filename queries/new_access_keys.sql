@@ -1,6 +1,6 @@
 -- name: new-access-keys
 -- description: Access keys and login profiles created (persistence)
-SELECT eventtime, useridentity.arn AS creator, eventname,
+SELECT eventtime, principal_arn AS creator, eventname,
        json_extract_scalar(requestparameters, '$.userName') AS target_user,
        json_extract_scalar(responseelements, '$.accessKey.accessKeyId') AS new_key,
        sourceipaddress, errorcode

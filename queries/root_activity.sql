@@ -2,5 +2,5 @@
 -- description: Every API call made by the root user
 SELECT eventtime, eventsource, eventname, awsregion, sourceipaddress, errorcode, useragent
 FROM cloudtrail_logs
-WHERE useridentity.type = 'Root' AND useridentity.invokedby IS NULL
+WHERE principal_type = 'Root' AND invoked_by IS NULL
 ORDER BY eventtime;

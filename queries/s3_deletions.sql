@@ -1,6 +1,6 @@
 -- name: s3-deletions
 -- description: S3 bucket and object deletions and bucket policy/ACL changes
-SELECT eventtime, eventname, useridentity.arn AS principal,
+SELECT eventtime, eventname, principal_arn AS principal,
        json_extract_scalar(requestparameters, '$.bucketName') AS bucket,
        json_extract_scalar(requestparameters, '$.key') AS object_key, sourceipaddress, errorcode
 FROM cloudtrail_logs

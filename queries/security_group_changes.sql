@@ -1,6 +1,6 @@
 -- name: security-group-changes
 -- description: Security group rule changes, with the group and the calling principal
-SELECT eventtime, eventname, useridentity.arn AS principal, awsregion,
+SELECT eventtime, eventname, principal_arn AS principal, awsregion,
        json_extract_scalar(requestparameters, '$.groupId') AS group_id, sourceipaddress,
        requestparameters, errorcode
 FROM cloudtrail_logs

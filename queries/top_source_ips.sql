@@ -1,6 +1,6 @@
 -- name: top-source-ips
 -- description: Source IP addresses by number of calls, with principals and failures
-SELECT sourceipaddress, count(*) AS events, count(DISTINCT useridentity.arn) AS principals,
+SELECT sourceipaddress, count(*) AS events, count(DISTINCT principal_arn) AS principals,
        sum(CASE WHEN errorcode IS NOT NULL THEN 1 ELSE 0 END) AS failures,
        min(eventtime) AS first, max(eventtime) AS last
 FROM cloudtrail_logs

@@ -37,6 +37,27 @@ SharedText FindingId(std::string& key, std::string_view rule_id, const Finding& 
 
 } // namespace
 
+FindingFactory::RuleFields FindingFactory::RuleFields::Of(const sigma::Rule& rule) {
+    RuleFields r;
+    r.id = SharedText(rule.id.empty() ? rule.title : rule.id);
+    r.title = SharedText(rule.title);
+    r.level = SharedText(sigma::LevelName(rule.level));
+    r.tags = rule.tags;
+    r.tactics = rule.tactics;
+    r.techniques = rule.techniques;
+    return r;
+}
+
+void FindingFactory::RuleFields::Apply(Finding& f, const Record& rec, std::string& key) const {
+    f.rule_id = id;
+    f.rule_title = title;
+    f.level = level;
+    f.tags = tags;
+    f.tactics = tactics;
+    f.techniques = techniques;
+    f.finding_id = FindingId(key, id, f, rec);
+}
+
 FindingFactory::FindingFactory(const sigma::RuleSet& rules)
     : rules_(rules), rule_fields_(rules.size()), built_(rules.size(), false) {}
 
@@ -50,25 +71,12 @@ Finding FindingFactory::Make(size_t rule_index, const Record& rec, const FileInf
         FillEvidence(evidence_, rec, file_path_, &interner_);
         have_evidence_ = true;
     }
-    RuleFields& r = rule_fields_[rule_index];
     if (!built_[rule_index]) {
-        const sigma::Rule& rule = rules_.rule(rule_index);
-        r.id = SharedText(rule.id.empty() ? rule.title : rule.id);
-        r.title = SharedText(rule.title);
-        r.level = SharedText(sigma::LevelName(rule.level));
-        r.tags = rule.tags;
-        r.tactics = rule.tactics;
-        r.techniques = rule.techniques;
+        rule_fields_[rule_index] = RuleFields::Of(rules_.rule(rule_index));
         built_[rule_index] = true;
     }
     Finding f = evidence_;
-    f.rule_id = r.id;
-    f.rule_title = r.title;
-    f.level = r.level;
-    f.tags = r.tags;
-    f.tactics = r.tactics;
-    f.techniques = r.techniques;
-    f.finding_id = FindingId(key_, r.id, f, rec);
+    rule_fields_[rule_index].Apply(f, rec, key_);
     return f;
 }
 
@@ -89,15 +97,8 @@ void RecordMatcher::Match(const Record& rec, const FileInfo& file, std::vector<F
 Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& file) {
     Finding f;
     FillEvidence(f, rec, SharedText(file.path), nullptr);
-    std::string id = rule.id.empty() ? rule.title : rule.id;
-    f.rule_id = SharedText(id);
-    f.rule_title = SharedText(rule.title);
-    f.level = SharedText(sigma::LevelName(rule.level));
-    f.tags = rule.tags;
-    f.tactics = rule.tactics;
-    f.techniques = rule.techniques;
     std::string key;
-    f.finding_id = FindingId(key, id, f, rec);
+    FindingFactory::RuleFields::Of(rule).Apply(f, rec, key);
     return f;
 }
 

@@ -27,11 +27,17 @@ public:
     //! The finding of rule number rule_index on rec (call NewRecord() before each record).
     Finding Make(size_t rule_index, const Record& rec, const FileInfo& file);
 
-private:
+    //! A rule's share of its findings (id, title, level, ATT&CK tags), built once per rule.
     struct RuleFields {
         SharedText id, title, level;
         SharedStrings tags, tactics, techniques;
+        //! The fields of rule.
+        static RuleFields Of(const sigma::Rule& rule);
+        //! Sets them on f and derives f's finding id (f's record fields must be filled).
+        void Apply(Finding& f, const Record& rec, std::string& key_scratch) const;
     };
+
+private:
     const sigma::RuleSet& rules_;
     std::vector<RuleFields> rule_fields_; // built on first use
     std::vector<bool> built_;

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS events (
     ct_request_id VARCHAR, ct_event_type VARCHAR, ct_api_version VARCHAR, ct_read_only VARCHAR,
     ct_recipient_account_id VARCHAR, ct_shared_event_id VARCHAR, ct_vpc_endpoint_id VARCHAR,
     ct_event_category VARCHAR, ct_tls_version VARCHAR, ct_cipher_suite VARCHAR,
-    ct_client_host VARCHAR, raw VARCHAR);
+    ct_client_host VARCHAR, raw VARCHAR USING COMPRESSION zstd);
 CREATE TABLE IF NOT EXISTS findings (
     time TIMESTAMP, rule_id VARCHAR, rule_title VARCHAR, level VARCHAR, tags VARCHAR[],
     tactics VARCHAR[], techniques VARCHAR[], event_id VARCHAR, event_name VARCHAR,
@@ -102,9 +102,14 @@ std::string CloudTrailViewSql() {
            "'ec2roledelivery': ct_ec2_role_delivery, 'sourceidentity': ct_source_identity}} "
            "AS useridentity,\n";
     sql += "  ct_event_time AS eventtime,\n";
-    sql += "  service AS eventsource,\n  action AS eventname,\n  region AS awsregion,\n";
-    sql += "  src_ip AS sourceipaddress,\n  user_agent AS useragent,\n";
-    sql += "  error_code AS errorcode,\n  error_message AS errormessage,\n";
+    // The columns most often filtered with IN lists are expressions: DuckDB applies an IN list
+    // on a plain column only after the scan has fetched every projected column (including the
+    // raw record behind requestparameters …), while a filter on an expression runs inside the
+    // scan, before the other columns are read (on 10M events: 2.1 s → 0.04 s).
+    sql += "  (service || '') AS eventsource,\n  (action || '') AS eventname,\n";
+    sql += "  (region || '') AS awsregion,\n";
+    sql += "  (src_ip || '') AS sourceipaddress,\n  user_agent AS useragent,\n";
+    sql += "  (error_code || '') AS errorcode,\n  error_message AS errormessage,\n";
     sql += "  " + j("$.requestParameters") + " AS requestparameters,\n";
     sql += "  " + j("$.responseElements") + " AS responseelements,\n";
     sql += "  " + j("$.additionalEventData") + " AS additionaleventdata,\n";
@@ -124,7 +129,12 @@ std::string CloudTrailViewSql() {
     sql += "  " + j("$.edgeDeviceDetails") + " AS edgedevicedetails,\n";
     sql += "  {'tlsversion': ct_tls_version, 'ciphersuite': ct_cipher_suite, "
            "'clienthostheader': ct_client_host} AS tlsdetails,\n";
-    sql += "  region AS region,\n  event_time AS event_time,\n  file_sha256 AS file_sha256\n";
+    // Beyond Athena's columns: the event time as a timestamp, the evidence file, and flat copies
+    // of the most filtered identity fields (a filter on useridentity.x builds the struct for
+    // every row first; one on these runs inside the scan).
+    sql += "  region AS region,\n  event_time AS event_time,\n  file_sha256 AS file_sha256,\n";
+    sql += "  actor_arn AS principal_arn,\n  actor_type AS principal_type,\n";
+    sql += "  access_key AS access_key_id,\n  ct_invoked_by AS invoked_by\n";
     sql += "FROM events WHERE source_type LIKE 'cloudtrail%';\n";
     return sql;
 }

@@ -58,6 +58,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool r
     // Extensions are built in; never fetch anything from the network.
     duckdb_set_config(config, "autoinstall_known_extensions", "false");
     duckdb_set_config(config, "autoload_known_extensions", "true");
+    // New case files use the current storage format (zstd for long text, dictionary+FSST).
+    duckdb_set_config(config, "storage_compatibility_version", "v1.4.0");
     char* err = nullptr;
     const char* p = path.empty() ? nullptr : path.c_str();
     duckdb_state st = duckdb_open_ext(p, &db->db_, config, &err);

@@ -2,6 +2,7 @@
 
 #include "common/sanitize.h"
 #include "common/strings.h"
+#include "common/time_util.h"
 #include "event/field_path.h"
 #include "event/normalized.h"
 
@@ -145,7 +146,9 @@ Status IngestTxn::Flush() {
     if (!open_) return Error{"store.txn", "transaction is not open"};
     unflushed_ = 0;
     if (auto st = events_->Flush(); !st) return st;
-    if (findings_) return findings_->Flush();
+    if (findings_)
+        if (auto st = findings_->Flush(); !st) return st;
+    if (files_) return files_->Flush();
     return Ok{};
 }
 
@@ -188,16 +191,26 @@ Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
 
 Status IngestTxn::AddFile(const FileEntry& e) {
     if (!open_) return Error{"store.txn", "transaction is not open"};
-    auto ins = con_->QueryParams(
-        "INSERT INTO files VALUES ($1, $2, $3, CAST($4 AS BOOLEAN), CAST($5 AS UBIGINT), $6, $7, "
-        "CAST($8 AS UBIGINT), CAST($9 AS UBIGINT), make_timestamp(CAST($10 AS BIGINT) * 1000), "
-        "make_timestamp(CAST($11 AS BIGINT) * 1000), now()::TIMESTAMP, $12)",
-        {e.sha256, e.path, e.evidence_path, e.copied ? "true" : "false", std::to_string(e.size),
-         e.format, e.compression, std::to_string(e.events), std::to_string(e.bad_records),
-         e.first_event ? std::optional<std::string>(std::to_string(e.first_event)) : std::nullopt,
-         e.last_event ? std::optional<std::string>(std::to_string(e.last_event)) : std::nullopt,
-         e.error.empty() ? std::nullopt : std::optional<std::string>(e.error)});
-    if (!ins) return ins.error();
+    if (!files_) {
+        auto fa = Appender::Open(*con_, "files");
+        if (!fa) return fa.error();
+        files_ = std::move(fa.value());
+    }
+    Appender& a = *files_;
+    a.Str(e.sha256);
+    a.Str(e.path, false);
+    a.Str(e.evidence_path, false);
+    a.Bool(e.copied);
+    a.UInt(e.size);
+    a.Str(e.format, false);
+    a.Str(e.compression, false);
+    a.UInt(e.events);
+    a.UInt(e.bad_records);
+    a.TimeMs(e.first_event);
+    a.TimeMs(e.last_event);
+    a.TimeMs(NowMs(), false);
+    a.Str(e.error);
+    if (auto st = a.EndRow(); !st) return st;
     custody_.push_back(IngestDetails(e));
     return Ok{};
 }
@@ -236,6 +249,7 @@ Status IngestTxn::Commit() {
     if (auto st = Flush(); !st) return fail(st.error());
     events_.reset();
     findings_.reset();
+    files_.reset();
     // The custody entries chain from the last committed one: staged now, under the caller's
     // commit order.
     std::vector<CustodyEntry> entries;
@@ -263,6 +277,7 @@ Status IngestTxn::Commit(const FileEntry& entry) {
 void IngestTxn::Rollback() {
     events_.reset();
     findings_.reset();
+    files_.reset();
     if (open_ && con_) (void)con_->Exec("ROLLBACK");
     open_ = false;
     custody_.clear();

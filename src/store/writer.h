@@ -90,7 +90,7 @@ private:
     IngestTxn() = default;
     CaseStore* store_ = nullptr;
     std::unique_ptr<Connection> con_;
-    std::unique_ptr<Appender> events_, findings_;
+    std::unique_ptr<Appender> events_, findings_, files_;
     static constexpr size_t kFlushRows = 32768;
     std::vector<std::string> custody_; // details of the files added, in order
     size_t unflushed_ = 0;

@@ -89,21 +89,24 @@ TEST_P(GoldenHunt, ExactFindings) {
     }
 }
 
-std::vector<std::string> Cases() {
+// Case directories under tests/<root> that hold expected.jsonl, sorted.
+std::vector<std::string> CasesUnder(const char* root) {
     std::vector<std::string> out;
-    for (auto& e : fs::directory_iterator(test::TestDir() / "golden"))
+    for (auto& e : fs::directory_iterator(test::TestDir() / root))
         if (e.is_directory() && fs::exists(e.path() / "expected.jsonl"))
             out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, GoldenHunt, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) {
-                             std::string n = info.param;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+// Test name of a case directory (gtest names allow no '-').
+std::string CaseName(const ::testing::TestParamInfo<std::string>& info) {
+    std::string n = info.param;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, GoldenHunt, ::testing::ValuesIn(CasesUnder("golden")), CaseName);
 
 // Real third-party events hunted with real third-party rules: tests/golden-datasets/<case>/ holds
 // `input` and `rules` (one path per line, relative to the datasets folder) and expected.jsonl.
@@ -124,20 +127,8 @@ TEST_P(DatasetGoldenHunt, ExactFindings) {
     HuntAndCompare(inputs, datasets, rules, dir, false);
 }
 
-std::vector<std::string> DatasetCases() {
-    std::vector<std::string> out;
-    for (auto& e : fs::directory_iterator(test::TestDir() / "golden-datasets"))
-        if (e.is_directory()) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-INSTANTIATE_TEST_SUITE_P(Cases, DatasetGoldenHunt, ::testing::ValuesIn(DatasetCases()),
-                         [](const auto& info) {
-                             std::string n = info.param;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Cases, DatasetGoldenHunt,
+                         ::testing::ValuesIn(CasesUnder("golden-datasets")), CaseName);
 
 } // namespace
 } // namespace cloudsift

@@ -117,5 +117,53 @@ TEST(AthenaCompat, ColumnsFollowTheAthenaTable) {
     for (auto col : expected) EXPECT_GE(t.value().Column(col), 0) << col;
 }
 
+// An IN list of event names is evaluated inside the table scan, so the raw record behind
+// requestparameters is read only for the rows kept (not decompressed for every row).
+TEST(AthenaCompat, EventNameListIsFilteredInsideTheScan) {
+    AthenaCase c;
+    const std::string where =
+        "FROM cloudtrail_logs WHERE eventname IN ('ConsoleLogin', 'CreateUser', "
+        "'AttachUserPolicy', 'StopLogging', 'DeleteTrail')";
+    auto plan = c.cs->conn().Query("EXPLAIN SELECT requestparameters " + where);
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    std::string text;
+    for (size_t r = 0; r < plan.value().rows.size(); ++r) text += plan.value().Cell(r, 1);
+    EXPECT_EQ(text.find("MARK"), std::string::npos) << text;
+    EXPECT_EQ(text.find("optional:"), std::string::npos) << text;
+    // Same rows as the flat equality filters.
+    auto in = c.cs->conn().Query("SELECT count(*) " + where);
+    auto eq = c.cs->conn().Query(
+        "SELECT count(*) FROM events WHERE source_type LIKE 'cloudtrail%' AND (action = "
+        "'ConsoleLogin' OR action = 'CreateUser' OR action = 'AttachUserPolicy' OR action = "
+        "'StopLogging' OR action = 'DeleteTrail')");
+    ASSERT_TRUE(in.ok() && eq.ok());
+    EXPECT_EQ(in.value().Cell(0, 0), eq.value().Cell(0, 0));
+    EXPECT_NE(in.value().Cell(0, 0), "0");
+}
+
+// The flat identity columns agree with the useridentity struct.
+TEST(AthenaCompat, FlatIdentityColumnsMatchTheStruct) {
+    AthenaCase c;
+    auto t = c.cs->conn().Query(
+        "SELECT count(*) FROM cloudtrail_logs WHERE principal_arn IS DISTINCT FROM "
+        "useridentity.arn OR principal_type IS DISTINCT FROM useridentity.type OR "
+        "access_key_id IS DISTINCT FROM useridentity.accesskeyid OR invoked_by IS DISTINCT FROM "
+        "useridentity.invokedby");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    EXPECT_EQ(t.value().Cell(0, 0), "0");
+}
+
+// New cases store the raw record compressed with ZSTD.
+TEST(AthenaCompat, RawRecordsAreStoredWithZstd) {
+    AthenaCase c;
+    ASSERT_TRUE(c.cs->conn().Exec("CHECKPOINT").ok());
+    auto t = c.cs->conn().Query(
+        "SELECT DISTINCT compression FROM pragma_storage_info('events') WHERE column_name = "
+        "'raw' AND segment_type = 'VARCHAR'");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_EQ(t.value().rows.size(), 1u);
+    EXPECT_EQ(t.value().Cell(0, 0), "ZSTD");
+}
+
 } // namespace
 } // namespace cloudsift::store

@@ -44,50 +44,85 @@ struct UnionFind {
     }
 };
 
-bool HasRule(const std::vector<const Finding*>& fs, std::string_view needle) {
-    for (const Finding* f : fs)
-        if (f->rule_id.find(needle) != std::string::npos)
-            return true;
-    return false;
-}
-bool HasTechnique(const std::vector<const Finding*>& fs, std::string_view prefix) {
-    for (const Finding* f : fs)
-        for (const auto& t : f->techniques)
-            if (StartsWith(t, prefix))
-                return true;
-    return false;
-}
-bool HasEvent(const std::vector<const Finding*>& fs, std::string_view prefix) {
-    for (const Finding* f : fs)
-        if (StartsWith(f->event_name, prefix))
-            return true;
-    return false;
-}
+// What the title of an incident looks for, gathered in one pass over its findings: substrings
+// of rule ids, technique prefixes and event-name prefixes.
+constexpr std::string_view kRuleMarks[] = {"CryptoCurrency",    "InstanceCredentialExfiltration",
+                                           "ObjectDeletion",    "ObjectRead",
+                                           "ConsoleBruteForce", "BulkSecretRead"};
+constexpr std::string_view kTechniqueMarks[] = {"T1496.001", "T1496.004", "T1486",
+                                                "T1537",     "T1530",     "T1110",
+                                                "T1555",     "T1552",     "T1562"};
+constexpr std::string_view kEventMarks[] = {"InvokeModel", "PutUseCaseForModelAccess",
+                                            "CreateFunction", "PassRole"};
 
-std::string DeriveTitle(const std::vector<const Finding*>& fs,
+class GroupMarks {
+public:
+    //! Notes f (findings sharing a rule, technique list or event name are looked at once).
+    void Add(const Finding& f) {
+        if (f.rule_id.identity() != last_rule_) {
+            last_rule_ = f.rule_id.identity();
+            for (size_t i = 0; i < std::size(kRuleMarks); ++i)
+                if (f.rule_id.find(kRuleMarks[i]) != std::string::npos)
+                    rules_ |= 1u << i;
+        }
+        if (f.techniques.identity() != last_techniques_) {
+            last_techniques_ = f.techniques.identity();
+            for (const auto& t : f.techniques)
+                for (size_t i = 0; i < std::size(kTechniqueMarks); ++i)
+                    if (StartsWith(t, kTechniqueMarks[i]))
+                        techniques_ |= 1u << i;
+        }
+        if (f.event_name.identity() != last_event_) {
+            last_event_ = f.event_name.identity();
+            for (size_t i = 0; i < std::size(kEventMarks); ++i)
+                if (StartsWith(f.event_name, kEventMarks[i]))
+                    events_ |= 1u << i;
+        }
+    }
+    bool Rule(std::string_view mark) const { return Has(rules_, kRuleMarks, mark); }
+    bool Technique(std::string_view mark) const {
+        return Has(techniques_, kTechniqueMarks, mark);
+    }
+    bool Event(std::string_view mark) const { return Has(events_, kEventMarks, mark); }
+
+private:
+    template <size_t N>
+    static bool Has(uint32_t bits, const std::string_view (&marks)[N], std::string_view mark) {
+        for (size_t i = 0; i < N; ++i)
+            if (marks[i] == mark)
+                return bits >> i & 1u;
+        return false; // not a known mark
+    }
+    uint32_t rules_ = 0, techniques_ = 0, events_ = 0;
+    const void* last_rule_ = nullptr;
+    const void* last_techniques_ = &last_techniques_; // never an identity: first list is read
+    const void* last_event_ = nullptr;
+};
+
+std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks& m,
                         const std::vector<std::string>& tactics) {
-    bool mining = HasRule(fs, "CryptoCurrency") || HasTechnique(fs, "T1496.001");
-    bool stolen_instance = HasRule(fs, "InstanceCredentialExfiltration");
+    bool mining = m.Rule("CryptoCurrency") || m.Technique("T1496.001");
+    bool stolen_instance = m.Rule("InstanceCredentialExfiltration");
     if (stolen_instance && mining)
         return "Stolen EC2 role credentials used to mine cryptocurrency";
-    if (HasEvent(fs, "InvokeModel") || HasEvent(fs, "PutUseCaseForModelAccess") ||
-        HasTechnique(fs, "T1496.004"))
+    if (m.Event("InvokeModel") || m.Event("PutUseCaseForModelAccess") ||
+        m.Technique("T1496.004"))
         return "LLMjacking: stolen credentials used to invoke Bedrock models";
     if (mining)
         return "Cryptocurrency mining on cloud resources";
-    if (HasTechnique(fs, "T1486") || HasRule(fs, "ObjectDeletion"))
+    if (m.Technique("T1486") || m.Rule("ObjectDeletion"))
         return "S3 ransomware: objects re-encrypted or destroyed";
-    if (HasTechnique(fs, "T1537"))
+    if (m.Technique("T1537"))
         return "Snapshots or images shared with a foreign account";
-    if (HasRule(fs, "ObjectRead") || HasTechnique(fs, "T1530"))
+    if (m.Rule("ObjectRead") || m.Technique("T1530"))
         return "Leaked credentials used to exfiltrate S3 data";
-    if (HasRule(fs, "ConsoleBruteForce") || HasTechnique(fs, "T1110"))
+    if (m.Rule("ConsoleBruteForce") || m.Technique("T1110"))
         return "Console password guessing followed by account takeover";
-    if (HasRule(fs, "BulkSecretRead") || HasTechnique(fs, "T1555") || HasTechnique(fs, "T1552"))
+    if (m.Rule("BulkSecretRead") || m.Technique("T1555") || m.Technique("T1552"))
         return "Secrets harvested from Secrets Manager and Parameter Store";
-    if (HasEvent(fs, "CreateFunction") || HasEvent(fs, "PassRole"))
+    if (m.Event("CreateFunction") || m.Event("PassRole"))
         return "Privilege escalation through iam:PassRole and Lambda";
-    if (HasTechnique(fs, "T1562"))
+    if (m.Technique("T1562"))
         return "Security logging disabled to blind defenders";
     if (stolen_instance)
         return "Stolen EC2 instance credentials used outside the instance";
@@ -205,15 +240,18 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                const std::vector<std::pair<std::string, std::string>>& links) {
     std::vector<size_t> order(findings.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return findings[a].time < findings[b].time; });
+    auto by_time = [&](size_t a, size_t b) { return findings[a].time < findings[b].time; };
+    if (!std::is_sorted(order.begin(), order.end(), by_time)) // hunts hand them sorted
+        std::stable_sort(order.begin(), order.end(), by_time);
     EntityIndex entities(links);
     UnionFind uf(findings.size());
     constexpr size_t kNone = SIZE_MAX;
+    std::vector<const EntityIndex::Keys*> keys_of(findings.size());
     std::vector<std::pair<size_t, TimeMs>> last; // entity → (latest finding, its time)
     for (size_t i : order) {
         const Finding& f = findings[i];
-        for (uint32_t k : entities.Of(f).ids) {
+        keys_of[i] = &entities.Of(f); // map nodes: the address stays valid
+        for (uint32_t k : keys_of[i]->ids) {
             if (k >= last.size())
                 last.resize(entities.size(), {kNone, 0});
             auto& l = last[k];
@@ -222,14 +260,28 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
             l = {i, f.time};
         }
     }
-    std::map<size_t, std::vector<const Finding*>> groups;
-    for (size_t i : order)
-        groups[uf.Find(i)].push_back(&findings[i]);
+    // Groups in order of their root (the lowest finding index), members in time order.
+    std::vector<uint32_t> group_of(findings.size(), UINT32_MAX);
+    std::vector<std::pair<size_t, std::vector<size_t>>> groups;
+    for (size_t i : order) {
+        size_t root = uf.Find(i);
+        if (group_of[root] == UINT32_MAX) {
+            group_of[root] = uint32_t(groups.size());
+            groups.emplace_back(root, std::vector<size_t>());
+        }
+        groups[group_of[root]].second.push_back(i);
+    }
+    std::sort(groups.begin(), groups.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
 
     std::vector<Incident> out;
-    for (auto& [root, fs] : groups) {
-        if (fs.size() == 1 && !opt.singletons)
+    std::vector<const Finding*> fs;
+    for (auto& [root, members] : groups) {
+        if (members.size() == 1 && !opt.singletons)
             continue;
+        fs.clear();
+        for (size_t i : members)
+            fs.push_back(&findings[i]);
         Incident inc;
         inc.first_seen = fs.front()->time;
         inc.last_seen = fs.back()->time;
@@ -238,29 +290,56 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
         int max_level = 0;
         bool root_actor = false, admin = false;
         std::string id_key;
-        for (const Finding* f : fs) {
+        inc.finding_ids.reserve(fs.size());
+        GroupMarks marks;
+        // Consecutive findings mostly share their texts: each is examined when it changes.
+        const void* last_tactics = &last_tactics;
+        const void *last_source = nullptr, *last_level = nullptr, *last_actor = nullptr,
+                   *last_event = nullptr;
+        const EntityIndex::Keys* last_keys = nullptr;
+        for (size_t m = 0; m < fs.size(); ++m) {
+            const Finding* f = fs[m];
             inc.finding_ids.push_back(f->finding_id);
             id_key += f->finding_id;
-            for (const auto& t : f->tactics)
-                if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
-                    inc.tactics.push_back(t);
-            const auto& keys = entities.Of(*f);
-            for (size_t j = 0; j < keys.own; ++j) {
-                uint32_t k = keys.ids[j];
-                if (!seen.insert(k).second)
-                    continue;
-                const std::string& name = entities.name(k);
-                if (!StartsWith(name, "host:") || ents.size() < 64)
-                    ents.insert(name);
+            marks.Add(*f);
+            if (f->tactics.identity() != last_tactics) {
+                last_tactics = f->tactics.identity();
+                for (const auto& t : f->tactics)
+                    if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
+                        inc.tactics.push_back(t);
             }
-            if (!f->source_type.empty())
-                srcs.insert(f->source_type);
-            max_level = std::max(max_level, LevelRank(f->level));
-            if (f->actor.find(":root") != std::string::npos)
-                root_actor = true;
-            if (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
-                f->event_name == "AttachRolePolicy")
-                admin = true;
+            const auto& keys = *keys_of[members[m]];
+            if (&keys != last_keys) {
+                last_keys = &keys;
+                for (size_t j = 0; j < keys.own; ++j) {
+                    uint32_t k = keys.ids[j];
+                    if (!seen.insert(k).second)
+                        continue;
+                    const std::string& name = entities.name(k);
+                    if (!StartsWith(name, "host:") || ents.size() < 64)
+                        ents.insert(name);
+                }
+            }
+            if (f->source_type.identity() != last_source) {
+                last_source = f->source_type.identity();
+                if (!f->source_type.empty())
+                    srcs.insert(f->source_type);
+            }
+            if (f->level.identity() != last_level) {
+                last_level = f->level.identity();
+                max_level = std::max(max_level, LevelRank(f->level));
+            }
+            if (f->actor.identity() != last_actor) {
+                last_actor = f->actor.identity();
+                if (f->actor.find(":root") != std::string::npos)
+                    root_actor = true;
+            }
+            if (f->event_name.identity() != last_event) {
+                last_event = f->event_name.identity();
+                if (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
+                    f->event_name == "AttachRolePolicy")
+                    admin = true;
+            }
         }
         inc.entities.assign(ents.begin(), ents.end());
         inc.sources.assign(srcs.begin(), srcs.end());
@@ -297,7 +376,7 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                        : inc.score >= 60 ? "high"
                        : inc.score >= 35 ? "medium"
                                          : "low";
-        inc.title = DeriveTitle(fs, inc.tactics);
+        inc.title = DeriveTitle(fs, marks, inc.tactics);
         inc.incident_id = "INC-" + StableId(id_key).substr(0, 12);
         out.push_back(std::move(inc));
     }

@@ -156,6 +156,8 @@ public:
     const std::string& operator[](size_t i) const { return list()[i]; }
     const std::string& front() const { return list().front(); }
     const std::string& back() const { return list().back(); }
+    //! Identifies the shared list: equal for copies of one SharedStrings (nullptr when empty).
+    const void* identity() const { return p_.get(); }
     auto begin() const { return list().begin(); }
     auto end() const { return list().end(); }
     //! A copy with s appended.

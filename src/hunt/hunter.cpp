@@ -3,12 +3,15 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <tuple>
+#include <unordered_map>
 
 #include "analytics/correlation.h"
 #include "common/ip.h"
@@ -248,17 +251,73 @@ InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
 
 } // namespace
 
+namespace {
+
+// Ranks of the distinct texts of one field of the findings (equal texts share a rank, ranks
+// follow text order); findings sharing a text share its identity, so there are few.
+template <typename Field>
+std::unordered_map<const void*, uint32_t> TextRanks(const std::vector<Finding>& findings,
+                                                    Field field) {
+    std::unordered_map<const void*, uint32_t> rank;
+    std::vector<std::pair<std::string_view, const void*>> texts;
+    for (const Finding& f : findings) {
+        const SharedText& t = field(f);
+        if (rank.try_emplace(t.identity(), 0).second)
+            texts.emplace_back(t.view(), t.identity());
+    }
+    std::sort(texts.begin(), texts.end());
+    uint32_t r = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        if (i && texts[i].first != texts[i - 1].first)
+            ++r;
+        rank[texts[i].second] = r;
+    }
+    return rank;
+}
+
+} // namespace
+
 void SortFindings(std::vector<Finding>& findings) {
-    std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        if (a.time != b.time)
-            return a.time < b.time;
-        // Findings of one file share its path text: compare the text only when it differs.
-        if (a.file.identity() != b.file.identity() && a.file != b.file)
-            return a.file < b.file;
-        if (a.line_or_index != b.line_or_index)
-            return a.line_or_index < b.line_or_index;
-        return a.rule_id.identity() != b.rule_id.identity() && a.rule_id < b.rule_id;
-    });
+    // Sorts small keys (time, file, position, rule id as ranks; the original position last, so
+    // the order is total) and then moves each finding once, following the permutation's cycles.
+    auto file_rank = TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.file; });
+    auto rule_rank =
+        TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.rule_id; });
+    struct Key {
+        TimeMs time;
+        uint64_t pos;
+        uint32_t file, rule, index;
+        bool operator<(const Key& o) const {
+            return std::tie(time, file, pos, rule, index) <
+                   std::tie(o.time, o.file, o.pos, o.rule, o.index);
+        }
+    };
+    std::vector<Key> keys(findings.size());
+    for (size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        keys[i] = {f.time, f.line_or_index, file_rank[f.file.identity()],
+                   rule_rank[f.rule_id.identity()], uint32_t(i)};
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<bool> placed(findings.size(), false);
+    for (size_t i = 0; i < findings.size(); ++i) {
+        if (placed[i] || keys[i].index == i) {
+            placed[i] = true;
+            continue;
+        }
+        Finding held = std::move(findings[i]);
+        size_t j = i;
+        while (true) {
+            placed[j] = true;
+            size_t from = keys[j].index;
+            if (from == i) {
+                findings[j] = std::move(held);
+                break;
+            }
+            findings[j] = std::move(findings[from]);
+            j = from;
+        }
+    }
 }
 
 HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
@@ -275,6 +334,12 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     std::shared_ptr<const analytics::Intel> intel = options.intel;
     if (options.analytics && !intel)
         intel = std::make_shared<analytics::Intel>();
+    using Clock = std::chrono::steady_clock;
+    auto lap = [t = Clock::now()](double& into) mutable {
+        auto now = Clock::now();
+        into = std::chrono::duration<double>(now - t).count();
+        t = now;
+    };
     std::deque<ThreadSlot> slots;
     std::mutex mu;
     result.scan = Scan(options.scan, [&](unsigned) {
@@ -284,6 +349,7 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
             slots.back().behavior = std::make_unique<analytics::BehaviorCollector>(*intel);
         return std::make_unique<HuntConsumer>(rules, corr.get(), slots.back());
     });
+    lap(result.timings.scan);
     std::vector<const analytics::CorrelationEngine::Collector*> corr_rows;
     std::vector<analytics::BehaviorCollector*> behavior;
     for (auto& slot : slots) {
@@ -295,6 +361,7 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     std::vector<Finding> derived;
     if (corr)
         derived = corr->Evaluate(corr_rows);
+    lap(result.timings.correlate);
     std::vector<std::pair<std::string, std::string>> links;
     if (!behavior.empty()) {
         links = InstanceLinks(behavior);
@@ -305,6 +372,7 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         for (const auto* c : behavior)
             links.insert(links.end(), c->links.begin(), c->links.end());
     }
+    lap(result.timings.behavior);
     // One allocation for all findings; each thread's buffer and rows are released once merged.
     size_t total = derived.size();
     for (const auto& slot : slots)
@@ -327,8 +395,10 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         result.suppressed = before - result.findings.size();
     }
     SortFindings(result.findings);
+    lap(result.timings.merge);
     if (options.incidents)
         result.incidents = analytics::BuildIncidents(result.findings, options.incident, links);
+    lap(result.timings.incidents);
     return result;
 }
 

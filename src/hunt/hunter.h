@@ -99,6 +99,14 @@ struct HuntResult {
     std::vector<sigma::Diagnostic> correlation_diagnostics; //!< disabled correlations and why
     std::vector<analytics::Incident> incidents;             //!< highest score first
     uint64_t suppressed = 0;                                //!< findings dropped by --suppress
+    //! Wall-clock seconds of each stage of the run.
+    struct Timings {
+        double scan = 0;        //!< decode + rules + per-record analytics, all threads
+        double correlate = 0;   //!< Sigma correlation rules over the collected rows
+        double behavior = 0;    //!< behavioural detectors over the collected rows
+        double merge = 0;       //!< findings gathered, suppressed, sorted
+        double incidents = 0;   //!< incident grouping
+    } timings;
 };
 
 //! Reference data for the analytics: data/mining_pools.txt from the data directory (next to the

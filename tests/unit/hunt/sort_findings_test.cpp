@@ -1,0 +1,86 @@
+// SortFindings: time, then file path, position and rule id as text — whether equal texts are
+// shared (same identity) or separate copies.
+#include <gtest/gtest.h>
+
+#include "analytics/incident.h"
+#include "hunt/hunter.h"
+
+namespace cloudsift {
+namespace {
+
+Finding Make(TimeMs time, SharedText file, uint64_t pos, SharedText rule) {
+    Finding f;
+    f.time = time;
+    f.file = std::move(file);
+    f.line_or_index = pos;
+    f.rule_id = std::move(rule);
+    f.finding_id = SharedText(std::string(f.rule_id) + "@" + std::to_string(time) + "/" +
+                              std::string(f.file) + ":" + std::to_string(pos));
+    return f;
+}
+
+std::vector<std::string> Ids(const std::vector<Finding>& fs) {
+    std::vector<std::string> out;
+    for (const auto& f : fs) out.push_back(f.finding_id);
+    return out;
+}
+
+TEST(SortFindings, OrdersByTimeFilePositionRuleText) {
+    SharedText a("a.json"), b("b.json"), b_copy("b.json"), r1("rule-1"), r2("rule-2"),
+        r2_copy("rule-2");
+    std::vector<Finding> fs = {
+        Make(20, a, 1, r1),      Make(10, b, 5, r2),  Make(10, b_copy, 5, r1),
+        Make(10, a, 9, r2_copy), Make(10, b, 2, r2),  Make(5, b_copy, 7, r2_copy),
+        Make(10, a, 9, r1),
+    };
+    SortFindings(fs);
+    EXPECT_EQ(Ids(fs), (std::vector<std::string>{
+                           "rule-2@5/b.json:7", "rule-1@10/a.json:9", "rule-2@10/a.json:9",
+                           "rule-2@10/b.json:2", "rule-1@10/b.json:5", "rule-2@10/b.json:5",
+                           "rule-1@20/a.json:1"}));
+}
+
+TEST(SortFindings, PositionsCompareNumerically) {
+    SharedText f("x.json"), r("r");
+    std::vector<Finding> fs = {Make(1, f, 10, r), Make(1, f, 9, r), Make(1, f, 100, r)};
+    SortFindings(fs);
+    EXPECT_EQ(Ids(fs),
+              (std::vector<std::string>{"r@1/x.json:9", "r@1/x.json:10", "r@1/x.json:100"}));
+}
+
+TEST(SortFindings, EmptyAndSingle) {
+    std::vector<Finding> none;
+    SortFindings(none);
+    EXPECT_TRUE(none.empty());
+    std::vector<Finding> one = {Make(1, SharedText("f"), 1, SharedText("r"))};
+    SortFindings(one);
+    EXPECT_EQ(Ids(one), std::vector<std::string>{"r@1/f:1"});
+}
+
+// Incident titles look at every finding of the group, not only the first of a run of findings
+// sharing their texts.
+TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {
+    SharedText file("AWSLogs/1/CloudTrail/x.json"), actor("arn:aws:iam::1:user/bob");
+    std::vector<Finding> fs;
+    for (int i = 0; i < 3; ++i) {
+        Finding f = Make(1000 * i, file, uint64_t(i), SharedText("plain-" + std::to_string(i)));
+        f.actor = actor;
+        f.source_type = SharedText("cloudtrail");
+        f.level = SharedText("medium");
+        f.event_name = SharedText(i == 2 ? "StopLogging" : "ListBuckets");
+        f.tactics = SharedStrings{"discovery"};
+        if (i == 2) {
+            f.techniques = SharedStrings{"T1562.008"};
+            f.tactics = SharedStrings{"defense-evasion"};
+        }
+        fs.push_back(std::move(f));
+    }
+    auto incs = analytics::BuildIncidents(fs);
+    ASSERT_EQ(incs.size(), 1u);
+    EXPECT_EQ(incs[0].title, "Security logging disabled to blind defenders");
+    EXPECT_EQ(incs[0].tactics, (std::vector<std::string>{"discovery", "defense-evasion"}));
+    EXPECT_EQ(incs[0].finding_ids.size(), 3u);
+}
+
+} // namespace
+} // namespace cloudsift

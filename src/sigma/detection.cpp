@@ -464,6 +464,8 @@ private:
                 Alt a;
                 a.type = Alt::Type::Regex;
                 a.re = std::move(re);
+                // Case-insensitive RE2 also folds non-ASCII (K → KELVIN SIGN): no prefilter.
+                if (!mc.re_i) a.re_literal = RegexRequiredLiteral(rv.text);
                 t.alts.push_back(std::move(a));
             } else if (mc.cidr) {
                 auto c = ParseCidr(Trim(rv.text));
@@ -629,10 +631,78 @@ std::optional<double> ExtractTimePart(std::string_view text, TimePart part) {
     return std::nullopt;
 }
 
+} // namespace
+
+std::string RegexRequiredLiteral(std::string_view p) {
+    if (p.find('|') != std::string_view::npos) return {};
+    // Inline flags ((?i) …) may change how the rest matches; plain groups ((?: (?P<) do not.
+    for (size_t at = p.find("(?"); at != std::string_view::npos; at = p.find("(?", at + 2))
+        if (at + 2 >= p.size() || (p[at + 2] != ':' && p[at + 2] != 'P')) return {};
+    auto plain = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view(" :/_-=@,;'\"<>!%&#~`").find(c) != std::string_view::npos;
+    };
+    std::string best, run;
+    auto close = [&](char next) {
+        // A quantifier that allows zero repetitions makes the run's last character optional.
+        if (!run.empty() && (next == '?' || next == '*' || next == '{')) run.pop_back();
+        if (run.size() > best.size()) best = run;
+        run.clear();
+    };
+    int depth = 0;
+    for (size_t i = 0; i < p.size(); ++i) {
+        char c = p[i];
+        if (c == '\\') { // an escape: the run ends; skip the escaped character
+            close('\0');
+            ++i;
+            continue;
+        }
+        if (c == '[') { // a class: skip to its end (a ']' first in the class is literal)
+            close('\0');
+            size_t j = i + 1;
+            if (j < p.size() && p[j] == '^') ++j;
+            if (j < p.size() && p[j] == ']') ++j;
+            while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+            i = j;
+            continue;
+        }
+        if (c == '(') {
+            close('\0');
+            ++depth;
+            continue;
+        }
+        if (c == ')') {
+            close('\0');
+            if (--depth < 0) return {};
+            continue;
+        }
+        if (depth == 0 && plain(c)) {
+            run += c;
+            continue;
+        }
+        close(c);
+        if (c == '{') { // a repetition count: its digits are not text
+            size_t end = p.find('}', i);
+            if (end == std::string_view::npos) break;
+            i = end;
+        }
+    }
+    close('\0');
+    return best.size() >= 3 ? best : std::string();
+}
+
+namespace {
+
+// The regex of a, after a cheap check for the literal its matches must contain.
+bool RegexMatch(const Alt& a, std::string_view text) {
+    if (!a.re_literal.empty() && text.find(a.re_literal) == std::string_view::npos) return false;
+    return RE2::PartialMatch(text, *a.re);
+}
+
 bool TestText(const Alt& a, std::string_view text, EvalScratch& s) {
     switch (a.type) {
     case Alt::Type::String: return a.str.Match(text, s.fold);
-    case Alt::Type::Regex: return RE2::PartialMatch(text, *a.re);
+    case Alt::Type::Regex: return RegexMatch(a, text);
     default: return false;
     }
 }
@@ -649,7 +719,7 @@ bool TestAlt(const Alt& a, const Value& v, TimePart part, EvalScratch& s) {
         double x;
         return a.num_eq && v.AsDouble(x) && x == *a.num_eq;
     }
-    case Alt::Type::Regex: return RE2::PartialMatch(v.Text(s.text), *a.re);
+    case Alt::Type::Regex: return RegexMatch(a, v.Text(s.text));
     case Alt::Type::Cidr: {
         auto ip = ParseIp(Trim(v.Text(s.text)));
         return ip && CidrContains(a.cidr, *ip);

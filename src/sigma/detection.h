@@ -35,10 +35,16 @@ struct Alt {
     StringPattern str;                   //!< String
     std::optional<double> num_eq;        //!< String: plain YAML number, also equal numerically
     std::shared_ptr<const re2::RE2> re;  //!< Regex
+    std::string re_literal;              //!< Regex: text every match contains ("" = unknown)
     Cidr cidr;                           //!< Cidr
     CmpOp op = CmpOp::Eq;                //!< Number
     double num = 0;                      //!< Number
 };
+
+//! A literal every match of the (case-sensitive) RE2 pattern contains, or "" when none is
+//! certain: the longest run of plain characters in the pattern's top-level sequence, for
+//! patterns without alternation or inline flags.
+std::string RegexRequiredLiteral(std::string_view pattern);
 
 //! One "field|modifiers: values" item (or a keyword list when keyword is set).
 struct FieldTest {

@@ -1,6 +1,9 @@
 #include "sigma/value_pattern.h"
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/strings.h"
 
@@ -252,11 +255,35 @@ StringPattern StringPattern::Compile(const SigmaString& s, bool cased) {
 bool IContains(std::string_view h, std::string_view n) {
     if (n.empty()) return true;
     if (n.size() > h.size()) return false;
-    char first_lower = AsciiLower(n[0]);
-    char first_upper = (first_lower >= 'a' && first_lower <= 'z') ? char(first_lower - 32)
-                                                                  : first_lower;
-    for (size_t i = 0; i + n.size() <= h.size(); ++i) {
-        if (h[i] != first_lower && h[i] != first_upper) continue;
+    auto upper = [](char lower) {
+        return (lower >= 'a' && lower <= 'z') ? char(lower - 32) : lower;
+    };
+    const char c0 = AsciiLower(n[0]), C0 = upper(c0);
+    const size_t last = h.size() - n.size(); // last start position
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (n.size() >= 2) {
+        // Candidates are the positions where the needle's first two characters (either case)
+        // start, 16 positions per step; only those are compared in full.
+        const char c1 = AsciiLower(n[1]), C1 = upper(c1);
+        const __m128i l0 = _mm_set1_epi8(c0), u0 = _mm_set1_epi8(C0);
+        const __m128i l1 = _mm_set1_epi8(c1), u1 = _mm_set1_epi8(C1);
+        for (; i + 16 <= last + 1 && i + 17 <= h.size(); i += 16) {
+            __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.data() + i));
+            __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.data() + i + 1));
+            __m128i m0 = _mm_or_si128(_mm_cmpeq_epi8(a, l0), _mm_cmpeq_epi8(a, u0));
+            __m128i m1 = _mm_or_si128(_mm_cmpeq_epi8(b, l1), _mm_cmpeq_epi8(b, u1));
+            unsigned mask = unsigned(_mm_movemask_epi8(_mm_and_si128(m0, m1)));
+            while (mask) {
+                size_t at = i + size_t(__builtin_ctz(mask));
+                if (IEquals(h.substr(at + 2, n.size() - 2), n.substr(2))) return true;
+                mask &= mask - 1;
+            }
+        }
+    }
+#endif
+    for (; i <= last; ++i) {
+        if (h[i] != c0 && h[i] != C0) continue;
         if (IEquals(h.substr(i, n.size()), n)) return true;
     }
     return false;

@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include <cstdio>
+
 namespace cloudsift::store {
 namespace {
 
@@ -49,6 +51,13 @@ std::string Table::Cell(size_t row, std::string_view name) const {
     return c < 0 ? std::string() : Cell(row, size_t(c));
 }
 
+bool LibraryAtLeast(int major, int minor) {
+    const char* v = duckdb_library_version();
+    int ma = 0, mi = 0;
+    if (!v || std::sscanf(v, "v%d.%d", &ma, &mi) != 2) return false;
+    return ma > major || (ma == major && mi >= minor);
+}
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool read_only) {
     std::unique_ptr<Database> db(new Database());
     duckdb_config config = nullptr;
@@ -58,8 +67,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool r
     // Extensions are built in; never fetch anything from the network.
     duckdb_set_config(config, "autoinstall_known_extensions", "false");
     duckdb_set_config(config, "autoload_known_extensions", "true");
-    // New case files use the current storage format (zstd for long text, dictionary+FSST).
-    duckdb_set_config(config, "storage_compatibility_version", "v1.4.0");
+    // New case files use the v1.4 storage format (ZSTD for long text, dictionary+FSST) when the
+    // library knows it; an older system DuckDB writes its own default format.
+    if (LibraryAtLeast(1, 4))
+        duckdb_set_config(config, "storage_compatibility_version", "v1.4.0");
     char* err = nullptr;
     const char* p = path.empty() ? nullptr : path.c_str();
     duckdb_state st = duckdb_open_ext(p, &db->db_, config, &err);

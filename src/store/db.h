@@ -103,6 +103,9 @@ private:
     std::string error_;
 };
 
+//! Whether the loaded DuckDB library is at least version major.minor.
+bool LibraryAtLeast(int major, int minor);
+
 //! SQL string literal for s ('it''s').
 std::string SqlQuote(std::string_view s);
 

@@ -55,29 +55,35 @@ constexpr std::string_view kTechniqueMarks[] = {"T1496.001", "T1496.004", "T1486
 constexpr std::string_view kEventMarks[] = {"InvokeModel", "PutUseCaseForModelAccess",
                                             "CreateFunction", "PassRole"};
 
+// Whether now differs from last (then last becomes now): consecutive findings mostly share their
+// texts, so each distinct run is examined once.
+bool Changed(const void*& last, const void* now) {
+    if (now == last)
+        return false;
+    last = now;
+    return true;
+}
+
+// A value no identity() returns (identities are text addresses or nullptr for empty texts).
+const void* const kNoIdentity = &kNoIdentity;
+
 class GroupMarks {
 public:
     //! Notes f (findings sharing a rule, technique list or event name are looked at once).
     void Add(const Finding& f) {
-        if (f.rule_id.identity() != last_rule_) {
-            last_rule_ = f.rule_id.identity();
+        if (Changed(last_rule_, f.rule_id.identity()))
             for (size_t i = 0; i < std::size(kRuleMarks); ++i)
                 if (f.rule_id.find(kRuleMarks[i]) != std::string::npos)
                     rules_ |= 1u << i;
-        }
-        if (f.techniques.identity() != last_techniques_) {
-            last_techniques_ = f.techniques.identity();
+        if (Changed(last_techniques_, f.techniques.identity()))
             for (const auto& t : f.techniques)
                 for (size_t i = 0; i < std::size(kTechniqueMarks); ++i)
                     if (StartsWith(t, kTechniqueMarks[i]))
                         techniques_ |= 1u << i;
-        }
-        if (f.event_name.identity() != last_event_) {
-            last_event_ = f.event_name.identity();
+        if (Changed(last_event_, f.event_name.identity()))
             for (size_t i = 0; i < std::size(kEventMarks); ++i)
                 if (StartsWith(f.event_name, kEventMarks[i]))
                     events_ |= 1u << i;
-        }
     }
     bool Rule(std::string_view mark) const { return Has(rules_, kRuleMarks, mark); }
     bool Technique(std::string_view mark) const {
@@ -94,9 +100,8 @@ private:
         return false; // not a known mark
     }
     uint32_t rules_ = 0, techniques_ = 0, events_ = 0;
-    const void* last_rule_ = nullptr;
-    const void* last_techniques_ = &last_techniques_; // never an identity: first list is read
-    const void* last_event_ = nullptr;
+    const void *last_rule_ = kNoIdentity, *last_techniques_ = kNoIdentity,
+               *last_event_ = kNoIdentity;
 };
 
 std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks& m,
@@ -292,22 +297,19 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
         std::string id_key;
         inc.finding_ids.reserve(fs.size());
         GroupMarks marks;
-        // Consecutive findings mostly share their texts: each is examined when it changes.
-        const void* last_tactics = &last_tactics;
-        const void *last_source = nullptr, *last_level = nullptr, *last_actor = nullptr,
-                   *last_event = nullptr;
+        const void *last_tactics = kNoIdentity, *last_source = kNoIdentity,
+                   *last_level = kNoIdentity, *last_actor = kNoIdentity,
+                   *last_event = kNoIdentity;
         const EntityIndex::Keys* last_keys = nullptr;
         for (size_t m = 0; m < fs.size(); ++m) {
             const Finding* f = fs[m];
             inc.finding_ids.push_back(f->finding_id);
             id_key += f->finding_id;
             marks.Add(*f);
-            if (f->tactics.identity() != last_tactics) {
-                last_tactics = f->tactics.identity();
+            if (Changed(last_tactics, f->tactics.identity()))
                 for (const auto& t : f->tactics)
                     if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                         inc.tactics.push_back(t);
-            }
             const auto& keys = *keys_of[members[m]];
             if (&keys != last_keys) {
                 last_keys = &keys;
@@ -320,26 +322,17 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                         ents.insert(name);
                 }
             }
-            if (f->source_type.identity() != last_source) {
-                last_source = f->source_type.identity();
-                if (!f->source_type.empty())
-                    srcs.insert(f->source_type);
-            }
-            if (f->level.identity() != last_level) {
-                last_level = f->level.identity();
+            if (Changed(last_source, f->source_type.identity()) && !f->source_type.empty())
+                srcs.insert(f->source_type);
+            if (Changed(last_level, f->level.identity()))
                 max_level = std::max(max_level, LevelRank(f->level));
-            }
-            if (f->actor.identity() != last_actor) {
-                last_actor = f->actor.identity();
-                if (f->actor.find(":root") != std::string::npos)
-                    root_actor = true;
-            }
-            if (f->event_name.identity() != last_event) {
-                last_event = f->event_name.identity();
-                if (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
-                    f->event_name == "AttachRolePolicy")
-                    admin = true;
-            }
+            if (Changed(last_actor, f->actor.identity()) &&
+                f->actor.find(":root") != std::string::npos)
+                root_actor = true;
+            if (Changed(last_event, f->event_name.identity()) &&
+                (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
+                 f->event_name == "AttachRolePolicy"))
+                admin = true;
         }
         inc.entities.assign(ents.begin(), ents.end());
         inc.sources.assign(srcs.begin(), srcs.end());

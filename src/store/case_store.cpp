@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -43,7 +44,7 @@ CREATE TABLE IF NOT EXISTS events (
     ct_request_id VARCHAR, ct_event_type VARCHAR, ct_api_version VARCHAR, ct_read_only VARCHAR,
     ct_recipient_account_id VARCHAR, ct_shared_event_id VARCHAR, ct_vpc_endpoint_id VARCHAR,
     ct_event_category VARCHAR, ct_tls_version VARCHAR, ct_cipher_suite VARCHAR,
-    ct_client_host VARCHAR, raw VARCHAR);
+    ct_client_host VARCHAR, raw VARCHAR RAW_COMPRESSION);
 CREATE TABLE IF NOT EXISTS findings (
     time TIMESTAMP, rule_id VARCHAR, rule_title VARCHAR, level VARCHAR, tags VARCHAR[],
     tactics VARCHAR[], techniques VARCHAR[], event_id VARCHAR, event_name VARCHAR,
@@ -209,12 +210,11 @@ Status CaseStore::Initialize(bool created) {
     Connection& c = *conn_;
     if (created) {
         std::string sql = "BEGIN TRANSACTION;\n";
-        std::string schema = kSchemaSql;
         // The raw record compresses far better (and ingests faster) with ZSTD, which DuckDB
         // storage offers from 1.2 on.
-        if (LibraryAtLeast(1, 2))
-            schema.replace(schema.find("raw VARCHAR);"), 13,
-                           "raw VARCHAR USING COMPRESSION zstd);");
+        std::string schema = kSchemaSql;
+        schema.replace(schema.find("RAW_COMPRESSION"), std::strlen("RAW_COMPRESSION"),
+                       LibraryAtLeast(1, 2) ? "USING COMPRESSION zstd" : "");
         sql += schema;
         sql += CloudTrailViewSql();
         sql += "INSERT INTO meta VALUES ('app', '" + std::string(kApp) + "'), ('schema_version', '" +

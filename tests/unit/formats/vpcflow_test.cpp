@@ -116,6 +116,41 @@ TEST(VpcFlow, MalformedLinesAreCountedAndDecodingGoesOn) {
     EXPECT_EQ(d.records[1].line, 5u);
 }
 
+// Fields are separated by any run of spaces and tabs, wherever the runs and the fields fall
+// (the splitter works 16 bytes at a time): every spacing of one record decodes alike.
+TEST(VpcFlow, AnySpacingOfSpacesAndTabs) {
+    const std::vector<std::string> fields = {"2", "111122223333", "eni-0a1b2c3d4e5f60718",
+                                             "10.0.1.15", "198.51.100.7", "44321", "443", "6",
+                                             "10", "8400", "1700000000", "1700000060", "ACCEPT",
+                                             "OK"};
+    const std::vector<std::string> gaps = {" ", "\t", "  ", " \t ", "\t\t", "               "
+                                           "    "};
+    for (size_t variant = 0; variant < 40; ++variant) {
+        std::string line(variant % 3, variant % 2 ? '\t' : ' '); // leading blanks
+        for (size_t i = 0; i < fields.size(); ++i) {
+            if (i) line += gaps[(variant + i * 7) % gaps.size()];
+            line += fields[i];
+        }
+        line += std::string(variant % 4, ' '); // trailing blanks
+        auto d = DecodeWith(VpcFlowFormat(), line + "\n");
+        ASSERT_EQ(d.report.bad(), 0u) << "variant " << variant << ": " << Reasons(d.report);
+        ASSERT_EQ(d.records.size(), 1u) << "variant " << variant;
+        EXPECT_EQ(d.records[0].N("interface_id"), "eni-0a1b2c3d4e5f60718") << variant;
+        EXPECT_EQ(d.records[0].N("dst_ip"), "198.51.100.7") << variant;
+        EXPECT_EQ(d.records[0].N("action"), "ACCEPT") << variant;
+        EXPECT_TRUE(d.records[0].Has("log-status", "OK")) << variant;
+    }
+}
+
+// A line with more values than any layout is rejected, however long.
+TEST(VpcFlow, TooManyValuesAreRejected) {
+    std::string line = "2";
+    for (int i = 0; i < 500; ++i) line += " 1";
+    auto d = DecodeWith(VpcFlowFormat(), line + "\n");
+    EXPECT_EQ(d.records.size(), 0u);
+    EXPECT_EQ(d.report.reasons().at("vpcflow.field_count"), 1u);
+}
+
 TEST(VpcFlow, HeaderThatLiesAboutFieldCount) {
     std::string data = "version srcaddr dstaddr\n2 111122223333 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 "
                        "1700000000 1700000060 ACCEPT OK\n";

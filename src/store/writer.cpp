@@ -124,9 +124,7 @@ Result<std::unique_ptr<IngestTxn>> IngestTxn::Begin(CaseStore& store) {
     t->con_ = std::move(con.value());
     if (auto st = t->con_->Exec("BEGIN TRANSACTION"); !st) return st.error();
     t->open_ = true;
-    auto ev = Appender::Open(*t->con_, "events");
-    if (!ev) return ev.error();
-    t->events_ = std::move(ev.value());
+    if (auto st = t->OpenOnce(t->events_, "events"); !st) return st.error();
     return t;
 }
 
@@ -152,15 +150,19 @@ Status IngestTxn::Flush() {
     return Ok{};
 }
 
+Status IngestTxn::OpenOnce(std::unique_ptr<Appender>& app, const char* table) {
+    if (app) return Ok{};
+    auto opened = Appender::Open(*con_, table);
+    if (!opened) return opened.error();
+    app = std::move(opened.value());
+    return Ok{};
+}
+
 Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
                                  std::string_view file_sha256, std::string_view original_path) {
     if (!open_) return Error{"store.txn", "transaction is not open"};
     if (findings.empty()) return Ok{};
-    if (!findings_) {
-        auto fi = Appender::Open(*con_, "findings");
-        if (!fi) return fi.error();
-        findings_ = std::move(fi.value());
-    }
+    if (auto st = OpenOnce(findings_, "findings"); !st) return st;
     for (const Finding& f : findings) {
         Appender& a = *findings_;
         a.TimeMs(f.time);
@@ -191,11 +193,7 @@ Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
 
 Status IngestTxn::AddFile(const FileEntry& e) {
     if (!open_) return Error{"store.txn", "transaction is not open"};
-    if (!files_) {
-        auto fa = Appender::Open(*con_, "files");
-        if (!fa) return fa.error();
-        files_ = std::move(fa.value());
-    }
+    if (auto st = OpenOnce(files_, "files"); !st) return st;
     Appender& a = *files_;
     a.Str(e.sha256);
     a.Str(e.path, false);

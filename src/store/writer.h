@@ -88,6 +88,8 @@ public:
 
 private:
     IngestTxn() = default;
+    // Opens the appender on table into app unless it is open already.
+    Status OpenOnce(std::unique_ptr<Appender>& app, const char* table);
     CaseStore* store_ = nullptr;
     std::unique_ptr<Connection> con_;
     std::unique_ptr<Appender> events_, findings_, files_;

@@ -82,7 +82,7 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options);
 Result<std::string> Sha256File(const std::string& path);
 
 //! Where a file's copy goes inside the case, relative to the case directory:
-//! evidence/<sha256[0:16]>/<the path from AWSLogs/ on, or the base name>.
+//! evidence/[<directories from AWSLogs/ on>/]<sha256[0:16]>-<base name>.
 std::string EvidenceRelPath(const std::string& original_path, const std::string& sha256);
 
 } // namespace cloudsift::store

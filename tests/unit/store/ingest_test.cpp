@@ -80,6 +80,20 @@ TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
     EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM events WHERE region = 'eu-west-1'"), 1);
 }
 
+TEST(Ingest, EvidencePathsShareDayDirectoriesAndNeverLeaveTheCase) {
+    const std::string a(64, 'a'), b(64, 'b');
+    std::string day = "/logs/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/";
+    EXPECT_EQ(EvidenceRelPath(day + "x.json.gz", a),
+              "evidence/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/aaaaaaaaaaaaaaaa-x.json.gz");
+    // Two files of one day: one directory, two names; equal names of different content differ.
+    EXPECT_EQ(fs::path(EvidenceRelPath(day + "x.json.gz", a)).parent_path(),
+              fs::path(EvidenceRelPath(day + "y.json.gz", b)).parent_path());
+    EXPECT_NE(EvidenceRelPath(day + "x.json.gz", a), EvidenceRelPath("/other" + day + "x.json.gz", b));
+    EXPECT_EQ(EvidenceRelPath("/tmp/trail.jsonl", a), "evidence/aaaaaaaaaaaaaaaa-trail.jsonl");
+    EXPECT_EQ(EvidenceRelPath("AWSLogs/../../../etc/passwd", a), "evidence/AWSLogs/etc/aaaaaaaaaaaaaaaa-passwd");
+    EXPECT_EQ(EvidenceRelPath("/", a), "evidence/aaaaaaaaaaaaaaaa-file");
+}
+
 TEST(Ingest, SecondRunSkipsKnownFiles) {
     IngestedCase c;
     IngestOptions opt;

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analytics/behavior.h"
 #include "common/sanitize.h"
@@ -55,32 +56,41 @@ constexpr std::string_view kTechniqueMarks[] = {"T1496.001", "T1496.004", "T1486
 constexpr std::string_view kEventMarks[] = {"InvokeModel", "PutUseCaseForModelAccess",
                                             "CreateFunction", "PassRole"};
 
-// Whether now differs from last (then last becomes now): consecutive findings mostly share their
-// texts, so each distinct run is examined once.
-bool Changed(const void*& last, const void* now) {
-    if (now == last)
-        return false;
-    last = now;
-    return true;
-}
-
 // A value no identity() returns (identities are text addresses or nullptr for empty texts).
 const void* const kNoIdentity = &kNoIdentity;
+
+// The identities of a group's texts met so far: each distinct text (a rule id, a tactic list …)
+// is examined once per group, however its findings interleave with others in time. Consecutive
+// findings mostly share their texts, which the last-seen check answers without hashing.
+class SeenOnce {
+public:
+    //! Whether id is met for the first time.
+    bool First(const void* id) {
+        if (id == last_)
+            return false;
+        last_ = id;
+        return seen_.insert(id).second;
+    }
+
+private:
+    const void* last_ = kNoIdentity;
+    std::unordered_set<const void*> seen_;
+};
 
 class GroupMarks {
 public:
     //! Notes f (findings sharing a rule, technique list or event name are looked at once).
     void Add(const Finding& f) {
-        if (Changed(last_rule_, f.rule_id.identity()))
+        if (rule_seen_.First(f.rule_id.identity()))
             for (size_t i = 0; i < std::size(kRuleMarks); ++i)
                 if (f.rule_id.find(kRuleMarks[i]) != std::string::npos)
                     rules_ |= 1u << i;
-        if (Changed(last_techniques_, f.techniques.identity()))
+        if (techniques_seen_.First(f.techniques.identity()))
             for (const auto& t : f.techniques)
                 for (size_t i = 0; i < std::size(kTechniqueMarks); ++i)
                     if (StartsWith(t, kTechniqueMarks[i]))
                         techniques_ |= 1u << i;
-        if (Changed(last_event_, f.event_name.identity()))
+        if (event_seen_.First(f.event_name.identity()))
             for (size_t i = 0; i < std::size(kEventMarks); ++i)
                 if (StartsWith(f.event_name, kEventMarks[i]))
                     events_ |= 1u << i;
@@ -100,8 +110,7 @@ private:
         return false; // not a known mark
     }
     uint32_t rules_ = 0, techniques_ = 0, events_ = 0;
-    const void *last_rule_ = kNoIdentity, *last_techniques_ = kNoIdentity,
-               *last_event_ = kNoIdentity;
+    SeenOnce rule_seen_, techniques_seen_, event_seen_;
 };
 
 std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks& m,
@@ -198,7 +207,12 @@ public:
     const Keys& Of(const Finding& f) {
         Memo key{f.actor.identity(), f.access_key.identity(), f.source_ip.identity(),
                  f.file.identity(), f.source_type.identity()};
+        // The findings of one record are adjacent and share every one of these texts.
+        if (last_ && key == last_key_)
+            return *last_;
         auto [it, inserted] = memo_.try_emplace(key);
+        last_key_ = key;
+        last_ = &it->second;
         if (inserted) {
             auto& ids = it->second.ids;
             for (auto& k : EntityKeys(f))
@@ -236,6 +250,8 @@ private:
     std::vector<std::string> names_;
     std::unordered_map<uint32_t, uint32_t> alias_; // created identity → creator
     std::unordered_map<Memo, Keys, MemoHash> memo_;
+    Memo last_key_{};
+    const Keys* last_ = nullptr; // memo_ entry of last_key_ (map nodes do not move)
 };
 
 } // namespace
@@ -297,22 +313,19 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
         std::string id_key;
         inc.finding_ids.reserve(fs.size());
         GroupMarks marks;
-        const void *last_tactics = kNoIdentity, *last_source = kNoIdentity,
-                   *last_level = kNoIdentity, *last_actor = kNoIdentity,
-                   *last_event = kNoIdentity;
-        const EntityIndex::Keys* last_keys = nullptr;
+        SeenOnce tactics_seen, source_seen, level_seen, actor_seen, event_seen;
+        SeenOnce keys_seen;
         for (size_t m = 0; m < fs.size(); ++m) {
             const Finding* f = fs[m];
             inc.finding_ids.push_back(f->finding_id);
             id_key += f->finding_id;
             marks.Add(*f);
-            if (Changed(last_tactics, f->tactics.identity()))
+            if (tactics_seen.First(f->tactics.identity()))
                 for (const auto& t : f->tactics)
                     if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                         inc.tactics.push_back(t);
             const auto& keys = *keys_of[members[m]];
-            if (&keys != last_keys) {
-                last_keys = &keys;
+            if (keys_seen.First(&keys)) {
                 for (size_t j = 0; j < keys.own; ++j) {
                     uint32_t k = keys.ids[j];
                     if (!seen.insert(k).second)
@@ -322,14 +335,14 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                         ents.insert(name);
                 }
             }
-            if (Changed(last_source, f->source_type.identity()) && !f->source_type.empty())
+            if (source_seen.First(f->source_type.identity()) && !f->source_type.empty())
                 srcs.insert(f->source_type);
-            if (Changed(last_level, f->level.identity()))
+            if (level_seen.First(f->level.identity()))
                 max_level = std::max(max_level, LevelRank(f->level));
-            if (Changed(last_actor, f->actor.identity()) &&
+            if (actor_seen.First(f->actor.identity()) &&
                 f->actor.find(":root") != std::string::npos)
                 root_actor = true;
-            if (Changed(last_event, f->event_name.identity()) &&
+            if (event_seen.First(f->event_name.identity()) &&
                 (f->event_name == "AttachUserPolicy" || f->event_name == "PutUserPolicy" ||
                  f->event_name == "AttachRolePolicy"))
                 admin = true;
@@ -382,7 +395,7 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
 }
 
 void AppendIncidentJson(std::string& out, const Incident& inc) {
-    auto list = [&](const char* name, const std::vector<std::string>& v) {
+    auto list = [&](const char* name, const auto& v) {
         out += ",\"";
         out += name;
         out += "\":[";

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -320,6 +321,40 @@ void SortFindings(std::vector<Finding>& findings) {
     }
 }
 
+bool FindingOrderLess(const Finding& a, const Finding& b) {
+    if (a.time != b.time)
+        return a.time < b.time;
+    if (int c = a.file.view().compare(b.file.view()))
+        return c < 0;
+    if (a.line_or_index != b.line_or_index)
+        return a.line_or_index < b.line_or_index;
+    return a.rule_id.view() < b.rule_id.view();
+}
+
+std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs) {
+    size_t total = 0;
+    for (const auto* r : runs)
+        total += r->size();
+    std::vector<Finding> out;
+    out.reserve(total);
+    // Few runs: a linear scan for the least head beats a heap. Equal keys: the earlier run wins.
+    std::vector<size_t> pos(runs.size(), 0);
+    while (out.size() < total) {
+        size_t best = SIZE_MAX;
+        for (size_t r = 0; r < runs.size(); ++r) {
+            if (pos[r] == runs[r]->size())
+                continue;
+            if (best == SIZE_MAX ||
+                FindingOrderLess((*runs[r])[pos[r]], (*runs[best])[pos[best]]))
+                best = r;
+        }
+        out.push_back(std::move((*runs[best])[pos[best]++]));
+    }
+    for (auto* r : runs)
+        std::vector<Finding>().swap(*r);
+    return out;
+}
+
 HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     HuntResult result;
     result.rules_loaded = rules.size();
@@ -357,44 +392,65 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         if (slot.behavior)
             behavior.push_back(slot.behavior.get());
     }
-    // Second phase: time-ordered correlation and behaviour over the collected rows.
+    // Second phase: time-ordered correlation and behaviour over the collected rows, on a thread
+    // of their own while this one gathers and sorts the rule findings (they touch different
+    // members of the slots).
     std::vector<Finding> derived;
-    if (corr)
-        derived = corr->Evaluate(corr_rows);
-    lap(result.timings.correlate);
     std::vector<std::pair<std::string, std::string>> links;
-    if (!behavior.empty()) {
-        links = InstanceLinks(behavior);
-        for (auto& f : analytics::RunBehavior(behavior, options.behavior))
-            derived.push_back(std::move(f));
-        // Which identity created which (key → new key / user / Lambda role session) joins the
-        // creator's incident with what the created identity did later.
-        for (const auto* c : behavior)
-            links.insert(links.end(), c->links.begin(), c->links.end());
-    }
-    lap(result.timings.behavior);
-    // One allocation for all findings; each thread's buffer and rows are released once merged.
-    size_t total = derived.size();
-    for (const auto& slot : slots)
-        total += slot.findings.size();
-    result.findings.reserve(total);
+    auto analyze = [&] {
+        auto t0 = Clock::now();
+        if (corr)
+            derived = corr->Evaluate(corr_rows);
+        auto t1 = Clock::now();
+        result.timings.correlate = std::chrono::duration<double>(t1 - t0).count();
+        if (!behavior.empty()) {
+            links = InstanceLinks(behavior);
+            for (auto& f : analytics::RunBehavior(behavior, options.behavior))
+                derived.push_back(std::move(f));
+            // Which identity created which (key → new key / user / Lambda role session) joins
+            // the creator's incident with what the created identity did later.
+            for (const auto* c : behavior)
+                links.insert(links.end(), c->links.begin(), c->links.end());
+        }
+        result.timings.behavior = std::chrono::duration<double>(Clock::now() - t1).count();
+    };
+    const bool parallel = options.scan.threads != 1;
+    std::thread analytics_thread;
+    if (parallel && (corr || !behavior.empty()))
+        analytics_thread = std::thread(analyze);
+    else
+        analyze();
+    TimeMs now = NowMs();
+    auto suppress = [&](std::vector<Finding>& fs) {
+        if (!options.suppress)
+            return;
+        size_t before = fs.size();
+        std::erase_if(fs, [&](const Finding& f) { return options.suppress->Suppressed(f, now); });
+        result.suppressed += before - fs.size();
+    };
+    // Each thread's findings are sorted on a thread of their own, then merged in one pass.
+    std::vector<std::vector<Finding>*> runs;
     for (auto& slot : slots) {
-        result.findings.insert(result.findings.end(),
-                               std::make_move_iterator(slot.findings.begin()),
-                               std::make_move_iterator(slot.findings.end()));
-        std::vector<Finding>().swap(slot.findings);
+        suppress(slot.findings);
+        runs.push_back(&slot.findings);
     }
+    if (parallel) {
+        std::vector<std::thread> sorters;
+        for (auto* run : runs)
+            sorters.emplace_back([run] { SortFindings(*run); });
+        for (auto& t : sorters)
+            t.join();
+    } else {
+        for (auto* run : runs)
+            SortFindings(*run);
+    }
+    if (analytics_thread.joinable())
+        analytics_thread.join();
+    suppress(derived);
+    SortFindings(derived);
+    runs.push_back(&derived);
+    result.findings = MergeSortedRuns(runs);
     slots.clear();
-    result.findings.insert(result.findings.end(), std::make_move_iterator(derived.begin()),
-                           std::make_move_iterator(derived.end()));
-    if (options.suppress) {
-        TimeMs now = NowMs();
-        size_t before = result.findings.size();
-        std::erase_if(result.findings,
-                      [&](const Finding& f) { return options.suppress->Suppressed(f, now); });
-        result.suppressed = before - result.findings.size();
-    }
-    SortFindings(result.findings);
     lap(result.timings.merge);
     if (options.incidents)
         result.incidents = analytics::BuildIncidents(result.findings, options.incident, links);

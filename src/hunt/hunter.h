@@ -104,7 +104,9 @@ struct HuntResult {
         double scan = 0;        //!< decode + rules + per-record analytics, all threads
         double correlate = 0;   //!< Sigma correlation rules over the collected rows
         double behavior = 0;    //!< behavioural detectors over the collected rows
-        double merge = 0;       //!< findings gathered, suppressed, sorted
+        //! findings suppressed, sorted per scan thread and merged (correlation and behaviour
+        //! run meanwhile on another thread; this includes waiting for them)
+        double merge = 0;
         double incidents = 0;   //!< incident grouping
     } timings;
 };
@@ -127,6 +129,14 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules);
 
 //! Sorts findings by time, then file, position and rule id (a deterministic order).
 void SortFindings(std::vector<Finding>& findings);
+
+//! The order SortFindings gives: time, file, position, rule id.
+bool FindingOrderLess(const Finding& a, const Finding& b);
+
+//! Merges runs that are each in SortFindings order into one vector in that order, emptying
+//! them; on equal keys a finding of an earlier run comes first (as one sort of the runs
+//! concatenated would place it).
+std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs);
 
 //! Directory of the built-in rule pack (rules/ in the source tree or next to the binary).
 std::string BuiltinRulesDir();

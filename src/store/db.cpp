@@ -197,7 +197,11 @@ void Appender::TimeMs(int64_t ms, bool zero_is_null) {
     (void)Check(duckdb_append_timestamp(app_, ts));
 }
 
-void Appender::StrList(const std::vector<std::string>& items) {
+void Appender::StrList(const std::vector<std::string>& items) { StrListOf(items); }
+void Appender::StrList(const std::vector<SharedText>& items) { StrListOf(items); }
+
+template <typename Items>
+void Appender::StrListOf(const Items& items) {
     duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
     std::vector<duckdb_value> vals;
     vals.reserve(items.size());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/shared_text.h"
 
 namespace cloudsift::store {
 
@@ -91,6 +92,8 @@ public:
     void TimeMs(int64_t ms, bool zero_is_null = true);
     //! Appends a VARCHAR[] cell.
     void StrList(const std::vector<std::string>& items);
+    //! Appends a VARCHAR[] value of shared texts.
+    void StrList(const std::vector<SharedText>& items);
     //! Ends the current row; an error from any cell of the row is reported here.
     Status EndRow();
     //! Flushes buffered rows into the connection's transaction.
@@ -99,6 +102,8 @@ public:
 private:
     Appender() = default;
     Status Check(duckdb_state st);
+    template <typename Items>
+    void StrListOf(const Items& items);
     duckdb_appender app_ = nullptr;
     std::string error_;
 };

@@ -57,6 +57,37 @@ TEST(SortFindings, EmptyAndSingle) {
     EXPECT_EQ(Ids(one), std::vector<std::string>{"r@1/f:1"});
 }
 
+// Sorting runs apart and merging them gives the order of one sort of the runs concatenated,
+// including the order of findings with equal keys (the earlier run's first).
+TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
+    SharedText files[] = {SharedText("a.json"), SharedText("b.json"), SharedText("b.json")};
+    SharedText rules[] = {SharedText("r1"), SharedText("r2"), SharedText("r2")};
+    uint64_t seed = 7;
+    auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+    for (int round = 0; round < 50; ++round) {
+        std::vector<std::vector<Finding>> parts(1 + next() % 4);
+        std::vector<Finding> all;
+        int serial = 0;
+        for (auto& part : parts)
+            for (size_t n = next() % 30; n > 0; --n) {
+                Finding f = Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
+                // Equal keys are told apart by an id that records where the finding came from.
+                f.finding_id = SharedText(std::to_string(serial++));
+                part.push_back(f);
+                all.push_back(f);
+            }
+        SortFindings(all);
+        std::vector<std::vector<Finding>*> runs;
+        for (auto& part : parts) {
+            SortFindings(part);
+            runs.push_back(&part);
+        }
+        auto merged = MergeSortedRuns(runs);
+        ASSERT_EQ(Ids(merged), Ids(all)) << "round " << round;
+        for (auto& part : parts) EXPECT_TRUE(part.empty());
+    }
+}
+
 // Incident titles look at every finding of the group, not only the first of a run of findings
 // sharing their texts.
 TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -340,22 +342,27 @@ Status SyncEvidence(const std::string& case_dir) {
     return Ok{};
 }
 
-// Sets DuckDB's worker threads for the life of the object (then back to the default). Ingest
+// Sets DuckDB's worker threads for the life of the object, then back to what they were. Ingest
 // runs with one: each ingest connection does its own storage work on its own thread, and
 // DuckDB's workers would only compete with them for the cores (a task's caller spins while it
 // waits for a worker's task).
 class DuckThreads {
 public:
     DuckThreads(Connection& con, unsigned n) : con_(con) {
-        set_ = bool(con_.Exec("SET threads = " + std::to_string(n)));
+        auto before = con_.Query("SELECT current_setting('threads')");
+        if (!before || before.value().rows.empty()) return;
+        previous_ = before.value().Cell(0, 0);
+        if (previous_.empty() || !std::all_of(previous_.begin(), previous_.end(), ::isdigit) ||
+            !con_.Exec("SET threads = " + std::to_string(n)))
+            previous_.clear();
     }
     ~DuckThreads() {
-        if (set_) (void)con_.Exec("RESET threads");
+        if (!previous_.empty()) (void)con_.Exec("SET threads = " + previous_);
     }
 
 private:
     Connection& con_;
-    bool set_ = false;
+    std::string previous_; // digits; empty when nothing was changed
 };
 
 } // namespace

@@ -94,6 +94,21 @@ TEST(Ingest, EvidencePathsShareDayDirectoriesAndNeverLeaveTheCase) {
     EXPECT_EQ(EvidenceRelPath("/", a), "evidence/aaaaaaaaaaaaaaaa-file");
 }
 
+TEST(Ingest, LeavesDuckDbThreadSettingAsItFoundIt) {
+    TempDir tmp;
+    std::string in = StageFixtures(tmp.path);
+    auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+    ASSERT_TRUE(cs.ok());
+    ASSERT_TRUE(cs.value()->conn().Exec("SET threads = 3"));
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    ASSERT_TRUE(Ingest(*cs.value(), opt).ok());
+    // Ingest runs DuckDB with one worker; afterwards queries get the threads they had.
+    auto t = cs.value()->conn().Query("SELECT current_setting('threads')");
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t.value().Cell(0, 0), "3");
+}
+
 TEST(Ingest, SecondRunSkipsKnownFiles) {
     IngestedCase c;
     IngestOptions opt;

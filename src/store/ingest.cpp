@@ -352,7 +352,8 @@ public:
         auto before = con_.Query("SELECT current_setting('threads')");
         if (!before || before.value().rows.empty()) return;
         previous_ = before.value().Cell(0, 0);
-        if (previous_.empty() || !std::all_of(previous_.begin(), previous_.end(), ::isdigit) ||
+        if (previous_.empty() || !std::all_of(previous_.begin(), previous_.end(),
+                         [](unsigned char c) { return std::isdigit(c) != 0; }) ||
             !con_.Exec("SET threads = " + std::to_string(n)))
             previous_.clear();
     }

@@ -165,11 +165,14 @@ std::string UserAgentFamily(std::string_view ua) {
 Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
     const Normalized& n = rec.norm;
     Finding f;
-    FillEvidence(f, rec, interner ? interner->Get(file.path) : SharedText(file.path), interner);
+    FillEvidence(f, rec, interner ? interner->Get(file.path, 9) : SharedText(file.path), interner);
     if (f.actor.empty() && StartsWith(n.instance_id, "i-"))
         f.actor = SharedText(n.instance_id); // the instance that queried / connected
-    f.finding_id = StableId(f.file + '\0' + std::to_string(rec.line) + ':' +
-                            std::to_string(rec.index) + '\0' + f.event_id);
+    std::string key;
+    key.reserve(f.file.view().size() + f.event_id.view().size() + 48);
+    key.append(f.file.view()).append(1, '\0').append(std::to_string(rec.line)).append(1, ':');
+    key.append(std::to_string(rec.index)).append(1, '\0').append(f.event_id.view());
+    f.finding_id = StableIdText(key);
     return f;
 }
 
@@ -211,6 +214,24 @@ void BehaviorCollector::Touch(std::initializer_list<std::string_view> parts, con
         fs.first = rec.norm.time;
         fs.ev = EvidenceOf(rec, file, &interner_);
     }
+}
+
+const BehaviorCollector::UserAgentFacts& BehaviorCollector::FactsOf(std::string_view ua) {
+    if (auto it = ua_facts_.find(ua); it != ua_facts_.end())
+        return it->second;
+    if (ua_facts_.size() >= 4096)
+        ua_facts_.clear();
+    UserAgentFacts facts;
+    std::string lower(ua);
+    for (auto& c : lower)
+        c = AsciiLower(c);
+    for (const auto& tool : intel_.attack_agents)
+        if (lower.find(tool) != std::string::npos) {
+            facts.tool = tool;
+            break;
+        }
+    facts.family = UserAgentFamily(ua);
+    return ua_facts_.emplace(std::string(ua), std::move(facts)).first->second;
 }
 
 void BehaviorCollector::LearnCreation(const Record& rec) {
@@ -319,16 +340,9 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     std::string_view principal = !n.actor_arn.empty() ? n.actor_arn : n.actor_name;
     const bool service_actor = n.actor_type == "AWSService" || n.actor_type == "AWSAccount";
     // Attack-tool user agents: one finding per (principal, tool) — the first event.
-    if (!n.user_agent.empty()) {
-        ua_.assign(n.user_agent);
-        for (auto& c : ua_)
-            c = AsciiLower(c);
-        for (const auto& tool : intel_.attack_agents)
-            if (ua_.find(tool) != std::string::npos) {
-                Touch({"tool", principal, tool}, rec, file);
-                break;
-            }
-    }
+    const UserAgentFacts& ua = FactsOf(n.user_agent);
+    if (!ua.tool.empty())
+        Touch({"tool", principal, ua.tool}, rec, file);
     // Calls made by or through an AWS service (service-linked roles, console back-end calls)
     // are not the principal's own behaviour.
     static const FieldPath kInvokedBy = FieldPath::Parse("userIdentity.invokedBy");
@@ -340,9 +354,8 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     if (!via_service && !baseline.empty()) {
         Touch({"principal", baseline}, rec, file);
         Touch({"api", baseline, n.action}, rec, file);
-        std::string family = UserAgentFamily(n.user_agent);
-        if (!family.empty())
-            Touch({"ua", baseline, family}, rec, file);
+        if (!ua.family.empty())
+            Touch({"ua", baseline, ua.family}, rec, file);
     }
     if (!n.account.empty() && !n.region.empty() && n.outcome != "failure")
         Touch({"region", n.account, n.region}, rec, file);
@@ -454,7 +467,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                                  const BehaviorOptions& opt) {
     std::vector<Finding> out;
     std::vector<const ActivityRow*> rows;
-    std::unordered_map<std::string, FirstSeen> seen;
+    std::unordered_map<std::string, FirstSeen, TransparentStringHash, std::equal_to<>> seen;
     TimeMs tmin = INT64_MAX, tmax = INT64_MIN;
     for (BehaviorCollector* c : collectors) {
         for (auto& f : c->findings)
@@ -495,9 +508,16 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     learn = std::min<int64_t>(std::max<int64_t>(learn, 0), 7 * 24 * kHour);
     const TimeMs learned = tmin < tmax ? tmin + learn : INT64_MAX;
     // Each principal learns for `learn` from its own first call; nothing fires meanwhile.
-    auto learned_of = [&](const std::string& p) -> TimeMs {
-        auto it = seen.find("principal\x1f" + p);
-        return it == seen.end() ? INT64_MAX : it->second.first + learn;
+    // Keys are looked up through scratch strings: these lookups run once per row and API.
+    std::string principal_probe, key_probe;
+    auto principal_seen = [&](std::string_view p) -> const FirstSeen* {
+        principal_probe.assign("principal\x1f").append(p);
+        auto it = seen.find(std::string_view(principal_probe));
+        return it == seen.end() ? nullptr : &it->second;
+    };
+    auto learned_of = [&](std::string_view p) -> TimeMs {
+        const FirstSeen* s = principal_seen(p);
+        return s ? s->first + learn : INT64_MAX;
     };
     // Burst detectors ask whether an API, bucket or secret is new for the principal: used for the
     // first time within the burst window (first use at or after `since`) and at least an hour
@@ -507,22 +527,23 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     // findings this needs no full learning window, so an attack early in the data is still measured
     // against the hour of history before it.
     const bool baselined = tmin < tmax && learn >= kHour;
-    auto novel_key = [&](const std::string& p, const std::string& key, TimeMs since) {
+    auto novel_key = [&](std::string_view p, std::string_view key, TimeMs since) {
         if (!baselined)
             return true;
         if (p.empty())
             return false;
-        auto pit = seen.find("principal\x1f" + p);
-        if (pit == seen.end())
+        const FirstSeen* ps = principal_seen(p);
+        if (!ps)
             return false;
-        if (pit->second.first > learned)
+        if (ps->first > learned)
             return true;
         auto it = seen.find(key);
         return it != seen.end() && it->second.first >= since &&
-               it->second.first > pit->second.first + kHour;
+               it->second.first > ps->first + kHour;
     };
-    auto novel = [&](const std::string& p, std::string_view api, TimeMs since) {
-        return novel_key(p, "api\x1f" + p + "\x1f" + std::string(api), since);
+    auto novel = [&](std::string_view p, std::string_view api, TimeMs since) {
+        key_probe.assign("api\x1f").append(p).append("\x1f").append(api);
+        return novel_key(p, key_probe, since);
     };
     // Reads and deletions count toward mass-access detectors only on buckets and secrets new
     // for the principal (an app reading its own bucket is routine).
@@ -551,8 +572,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             }
             if (v->first <= learned)
                 continue;
-            if ((parts[0] == "api" || parts[0] == "ua") &&
-                v->first <= learned_of(std::string(parts[1])))
+            if ((parts[0] == "api" || parts[0] == "ua") && v->first <= learned_of(parts[1]))
                 continue;
             if (parts[0] == "region") {
                 out.push_back(AnalyticFinding(v->ev, "Discovery:IAMUser/FirstSeenRegion",

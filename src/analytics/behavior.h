@@ -92,10 +92,18 @@ private:
     //! Counts the first-seen key made of parts joined by \x1f; keeps the earliest evidence.
     void Touch(std::initializer_list<std::string_view> parts, const Record& rec,
                const FileInfo& file);
+    //! What a user agent tells: the attack tool it names (empty if none) and its family.
+    struct UserAgentFacts {
+        std::string tool;
+        std::string family;
+    };
+    //! The facts of ua, from a bounded cache (user agents repeat across many records).
+    const UserAgentFacts& FactsOf(std::string_view ua);
     const Intel& intel_;
     TextInterner interner_;
     std::string key_; // scratch for Touch()
-    std::string ua_;  // scratch: the lower-cased user agent
+    std::unordered_map<std::string, UserAgentFacts, TransparentStringHash, std::equal_to<>>
+        ua_facts_;
 };
 
 //! Builds the evidence part of a finding for rec (no rule fields); interner may be null.

@@ -2,6 +2,7 @@
 // reference-count increment, never an allocation, so a million findings of one rule share one
 // title and a million events of one principal share one ARN.
 #pragma once
+#include <array>
 #include <atomic>
 #include <compare>
 #include <cstddef>
@@ -178,6 +179,15 @@ private:
     std::shared_ptr<const List> p_;
 };
 
+//! Hash for unordered containers keyed by std::string that accept std::string_view lookups
+//! without building a string (use with std::equal_to<>).
+struct TransparentStringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>()(s);
+    }
+};
+
 //! Per-thread pool handing out one SharedText per distinct value; bounded (cleared when full).
 class TextInterner {
 public:
@@ -196,9 +206,21 @@ public:
         return t;
     }
 
+    //! Number of slots for Get(s, slot).
+    static constexpr size_t kSlots = 16;
+    //! The shared copy of s, trying first the last text handed out for slot (slot < kSlots): a
+    //! field whose value repeats from one record to the next costs one comparison, no hashing.
+    SharedText Get(std::string_view s, size_t slot) {
+        SharedText& last = last_[slot];
+        if (last.view() != s || s.empty())
+            last = Get(s);
+        return last;
+    }
+
 private:
     size_t max_;
     std::unordered_map<std::string_view, SharedText> map_; // keys view the values' text
+    std::array<SharedText, kSlots> last_;                  // Get(s, slot)'s last answers
 };
 
 } // namespace cloudsift

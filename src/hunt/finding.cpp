@@ -7,29 +7,44 @@
 
 namespace cloudsift {
 
-std::string StableId(std::string_view key) {
+namespace {
+void StableIdHex(std::string_view key, char (&out)[16]) {
     static const char kHex[] = "0123456789abcdef";
     uint64_t h = XXH3_64bits(key.data(), key.size());
-    std::string out(16, '0');
     for (int i = 15; i >= 0; --i, h >>= 4)
         out[size_t(i)] = kHex[h & 15];
-    return out;
+}
+} // namespace
+
+std::string StableId(std::string_view key) {
+    char hex[16];
+    StableIdHex(key, hex);
+    return std::string(hex, sizeof hex);
+}
+
+SharedText StableIdText(std::string_view key) {
+    char hex[16];
+    StableIdHex(key, hex);
+    return SharedText(std::string_view(hex, sizeof hex));
 }
 
 void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner) {
     const Normalized& n = rec.norm;
-    auto text = [&](std::string_view s) { return interner ? interner->Get(s) : SharedText(s); };
+    // One interner slot per field: consecutive records often repeat a field's value.
+    auto text = [&](std::string_view s, size_t slot) {
+        return interner ? interner->Get(s, slot) : SharedText(s);
+    };
     f.time = n.time;
     f.event_id = SharedText(n.event_id); // unique per event: interning would only cost
-    f.event_name = text(n.action);
-    f.event_source = text(n.service);
-    f.source_type = text(n.source_type);
-    f.actor = text(!n.actor_arn.empty() ? n.actor_arn : n.actor_name);
-    f.access_key = text(n.access_key);
-    f.source_ip = text(n.src_ip);
-    f.user_agent = text(n.user_agent);
-    f.account = text(n.account);
-    f.region = text(n.region);
+    f.event_name = text(n.action, 0);
+    f.event_source = text(n.service, 1);
+    f.source_type = text(n.source_type, 2);
+    f.actor = text(!n.actor_arn.empty() ? n.actor_arn : n.actor_name, 3);
+    f.access_key = text(n.access_key, 4);
+    f.source_ip = text(n.src_ip, 5);
+    f.user_agent = text(n.user_agent, 6);
+    f.account = text(n.account, 7);
+    f.region = text(n.region, 8);
     f.file = file;
     f.line_or_index = rec.line ? rec.line : rec.index;
 }

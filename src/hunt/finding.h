@@ -39,6 +39,8 @@ struct Record;
 
 //! 16 lower-case hex digits of the 64-bit XXH3 hash of key (finding and incident ids).
 std::string StableId(std::string_view key);
+//! StableId(key) as a SharedText, without an intermediate string.
+SharedText StableIdText(std::string_view key);
 
 //! Fills the record half of f (time, event, actor, endpoints, account, region, position) from rec;
 //! file is the record's file path. interner (may be null) shares repeated values between findings.

@@ -36,7 +36,7 @@ SharedText FindingId(std::string& key, std::string_view rule_id, const Finding& 
     key += std::to_string(rec.index);
     key += '\0';
     key.append(f.event_id.view());
-    return SharedText(StableId(key));
+    return StableIdText(key);
 }
 
 } // namespace
@@ -281,7 +281,8 @@ std::unordered_map<const void*, uint32_t> TextRanks(const std::vector<Finding>& 
 void SortFindings(std::vector<Finding>& findings) {
     // Sorts small keys (time, file, position, rule id as ranks; the original position last, so
     // the order is total) and then moves each finding once, following the permutation's cycles.
-    auto file_rank = TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.file; });
+    auto file_rank =
+        TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.file; });
     auto rule_rank =
         TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.rule_id; });
     struct Key {
@@ -344,8 +345,7 @@ std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& r
         for (size_t r = 0; r < runs.size(); ++r) {
             if (pos[r] == runs[r]->size())
                 continue;
-            if (best == SIZE_MAX ||
-                FindingOrderLess((*runs[r])[pos[r]], (*runs[best])[pos[best]]))
+            if (best == SIZE_MAX || FindingOrderLess((*runs[r])[pos[r]], (*runs[best])[pos[best]]))
                 best = r;
         }
         out.push_back(std::move((*runs[best])[pos[best]++]));

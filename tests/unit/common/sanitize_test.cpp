@@ -76,6 +76,19 @@ TEST(SharedText, SharesAndCompares) {
     EXPECT_EQ(interner.Get("p"), "p");
 }
 
+TEST(TextInterner, SlotsAnswerTheLastTextOrLookItUp) {
+    TextInterner interner;
+    SharedText a = interner.Get("alpha", 0);
+    EXPECT_EQ(a, "alpha");
+    EXPECT_EQ(interner.Get("alpha", 0).identity(), a.identity()); // the slot's last answer
+    EXPECT_EQ(interner.Get("alpha", 1).identity(), a.identity()); // another slot: the pool
+    EXPECT_EQ(interner.Get("beta", 0), "beta");                   // a new value replaces it
+    EXPECT_EQ(interner.Get("alpha", 0).identity(), a.identity()); // and the pool still has it
+    EXPECT_TRUE(interner.Get("", 0).empty());
+    EXPECT_EQ(interner.Get("", 0).identity(), nullptr);
+    EXPECT_EQ(interner.Get("gamma", TextInterner::kSlots - 1), "gamma");
+}
+
 TEST(FormatIsoTime, FixedLayout) {
     EXPECT_EQ(FormatIsoTime(0, true), "1970-01-01T00:00:00Z");
     EXPECT_EQ(FormatIsoTime(1709294400123, true), "2024-03-01T12:00:00.123Z");

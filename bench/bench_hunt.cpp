@@ -113,17 +113,22 @@ int main(int argc, char** argv) {
     }
     std::printf("best of %d runs, %u thread(s):\n", repeat,
                 options.scan.threads ? options.scan.threads : std::thread::hardware_concurrency());
+    auto print_stages = [&] {
+        std::printf("hunt stages: scan (decode + rules + per-record analytics) %.2f s, correlation "
+                    "%.2f s, behaviour %.2f s, merge + sort %.2f s, incidents %.2f s\n",
+                    stages.scan, stages.correlate, stages.behavior, stages.merge, stages.incidents);
+    };
     if (!only.empty()) {
         Print(only.c_str(), only == "floor" ? floor : only == "rules" ? plain : hunt);
+        if (only == "hunt")
+            print_stages();
         std::printf("peak RSS: %.0f MB\n", PeakRssMb());
         return 0;
     }
     Print("floor", floor);
     Print("rules", plain);
     Print("hunt", hunt);
-    std::printf("hunt stages: scan (decode + rules + per-record analytics) %.2f s, correlation "
-                "%.2f s, behaviour %.2f s, merge + sort %.2f s, incidents %.2f s\n",
-                stages.scan, stages.correlate, stages.behavior, stages.merge, stages.incidents);
+    print_stages();
     std::printf("cost of correlation + analytics + incidents: %.1f%% of rules-only throughput "
                 "(target <= 15%%)\n",
                 100.0 * (1.0 - plain.seconds / hunt.seconds));

@@ -50,9 +50,8 @@ struct UnionFind {
 constexpr std::string_view kRuleMarks[] = {"CryptoCurrency",    "InstanceCredentialExfiltration",
                                            "ObjectDeletion",    "ObjectRead",
                                            "ConsoleBruteForce", "BulkSecretRead"};
-constexpr std::string_view kTechniqueMarks[] = {"T1496.001", "T1496.004", "T1486",
-                                                "T1537",     "T1530",     "T1110",
-                                                "T1555",     "T1552",     "T1562"};
+constexpr std::string_view kTechniqueMarks[] = {"T1496.001", "T1496.004", "T1486", "T1537", "T1530",
+                                                "T1110",     "T1555",     "T1552", "T1562"};
 constexpr std::string_view kEventMarks[] = {"InvokeModel", "PutUseCaseForModelAccess",
                                             "CreateFunction", "PassRole"};
 
@@ -96,9 +95,7 @@ public:
                     events_ |= 1u << i;
     }
     bool Rule(std::string_view mark) const { return Has(rules_, kRuleMarks, mark); }
-    bool Technique(std::string_view mark) const {
-        return Has(techniques_, kTechniqueMarks, mark);
-    }
+    bool Technique(std::string_view mark) const { return Has(techniques_, kTechniqueMarks, mark); }
     bool Event(std::string_view mark) const { return Has(events_, kEventMarks, mark); }
 
 private:
@@ -119,8 +116,7 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks&
     bool stolen_instance = m.Rule("InstanceCredentialExfiltration");
     if (stolen_instance && mining)
         return "Stolen EC2 role credentials used to mine cryptocurrency";
-    if (m.Event("InvokeModel") || m.Event("PutUseCaseForModelAccess") ||
-        m.Technique("T1496.004"))
+    if (m.Event("InvokeModel") || m.Event("PutUseCaseForModelAccess") || m.Technique("T1496.004"))
         return "LLMjacking: stolen credentials used to invoke Bedrock models";
     if (mining)
         return "Cryptocurrency mining on cloud resources";
@@ -161,6 +157,14 @@ bool IsInstanceId(std::string_view s) {
 }
 } // namespace
 
+namespace {
+// Host-local logs (nginx, auth.log): one file per host, so the file names the host.
+bool HostLocal(const Finding& f) {
+    return !f.file.empty() && f.file.find("AWSLogs/") == std::string::npos &&
+           f.source_type != "cloudtrail" && f.source_type != "cloudtrail-jsonl";
+}
+} // namespace
+
 std::vector<std::string> EntityKeys(const Finding& f) {
     std::vector<std::string> keys;
     if (!f.access_key.empty())
@@ -181,9 +185,7 @@ std::vector<std::string> EntityKeys(const Finding& f) {
     if (!ip.empty() && ip != "AWS Internal" && ip != "-" &&
         ip.find(".amazonaws.com") == std::string_view::npos)
         keys.push_back("ip:" + f.source_ip);
-    // Host-local logs (nginx, auth.log): one file per host.
-    if (!f.file.empty() && f.file.find("AWSLogs/") == std::string::npos &&
-        f.source_type != "cloudtrail" && f.source_type != "cloudtrail-jsonl")
+    if (HostLocal(f))
         keys.push_back("host:" + f.file.substr(0, f.file.rfind("/var/log/")));
     return keys;
 }
@@ -205,8 +207,15 @@ public:
         size_t own = 0;
     };
     const Keys& Of(const Finding& f) {
+        // The file counts only for host-local logs (a "host:" key); leaving it out otherwise
+        // lets the findings of one principal share a memo entry across files.
+        if (f.file.identity() != host_file_ || f.source_type.identity() != host_source_) {
+            host_file_ = f.file.identity();
+            host_source_ = f.source_type.identity();
+            host_local_ = HostLocal(f);
+        }
         Memo key{f.actor.identity(), f.access_key.identity(), f.source_ip.identity(),
-                 f.file.identity(), f.source_type.identity()};
+                 host_local_ ? f.file.identity() : nullptr, f.source_type.identity()};
         // The findings of one record are adjacent and share every one of these texts.
         if (last_ && key == last_key_)
             return *last_;
@@ -250,6 +259,9 @@ private:
     std::vector<std::string> names_;
     std::unordered_map<uint32_t, uint32_t> alias_; // created identity → creator
     std::unordered_map<Memo, Keys, MemoHash> memo_;
+    const void* host_file_ = nullptr;   // file and source type HostLocal() last looked at
+    const void* host_source_ = nullptr; //
+    bool host_local_ = false;           // its answer
     Memo last_key_{};
     const Keys* last_ = nullptr; // memo_ entry of last_key_ (map nodes do not move)
 };

@@ -541,6 +541,30 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         return it != seen.end() && it->second.first >= since &&
                it->second.first > ps->first + kHour;
     };
+    // How many of apis (a map keyed by API name) are novel for p: novel() for each, with the
+    // principal looked up once.
+    auto count_novel_apis = [&](std::string_view p, const auto& apis, TimeMs since) -> size_t {
+        if (!baselined)
+            return apis.size();
+        if (p.empty())
+            return 0;
+        const FirstSeen* ps = principal_seen(p);
+        if (!ps)
+            return 0;
+        if (ps->first > learned)
+            return apis.size();
+        key_probe.assign("api\x1f").append(p).append("\x1f");
+        const size_t prefix = key_probe.size();
+        size_t n = 0;
+        for (const auto& entry : apis) {
+            key_probe.resize(prefix);
+            key_probe.append(entry.first);
+            auto it = seen.find(std::string_view(key_probe));
+            n += it != seen.end() && it->second.first >= since &&
+                 it->second.first > ps->first + kHour;
+        }
+        return n;
+    };
     auto novel = [&](std::string_view p, std::string_view api, TimeMs since) {
         key_probe.assign("api\x1f").append(p).append("\x1f").append(api);
         return novel_key(p, key_probe, since);
@@ -650,8 +674,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             // A burst is anomalous only when it goes beyond the principal's known behaviour.
             size_t new_apis = 0;
             if (distinct.size() >= opt.discovery_distinct)
-                for (const auto& [api, n] : distinct)
-                    new_apis += novel(r->baseline, api, ev.time - W);
+                new_apis = count_novel_apis(r->baseline, distinct, ev.time - W);
             if (distinct.size() >= opt.discovery_distinct && new_apis >= opt.discovery_novel &&
                 once("disc" + who, ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Discovery:IAMUser/AnomalousBehavior",

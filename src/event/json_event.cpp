@@ -1,5 +1,7 @@
 #include "event/json_event.h"
 
+#include <cstring>
+
 namespace cloudsift {
 namespace {
 
@@ -126,11 +128,19 @@ std::string_view JsonString(simdjson::dom::element e,
 }
 
 namespace {
+// Hash of a JSON key from its length and its first and last 8 bytes: a few instructions for
+// any length (a byte-wise hash of every top-level key of every record cost more than the
+// lookups it served). Keys that share those bytes only collide; the probe compares keys.
 uint32_t KeyHash(std::string_view k) {
-    uint32_t h = 2166136261u;
-    for (char c : k)
-        h = (h ^ uint8_t(c)) * 16777619u;
-    return h;
+    uint64_t head = 0, tail = 0;
+    if (k.size() >= 8) {
+        std::memcpy(&head, k.data(), 8);
+        std::memcpy(&tail, k.data() + k.size() - 8, 8);
+    } else if (!k.empty()) {
+        std::memcpy(&head, k.data(), k.size());
+    }
+    uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ k.size();
+    return uint32_t(h ^ (h >> 29) ^ (h >> 47));
 }
 } // namespace
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "common/ip.h"
 #include "common/strings.h"
@@ -463,6 +464,33 @@ std::string PrincipalKey(const Finding& ev) {
 
 } // namespace
 
+namespace {
+// Orders rows by time, file and position, equal rows keeping their order (a stable sort). Sorts
+// compact keys (the file as a rank) instead of chasing each row's pointer on every comparison.
+void SortRows(std::vector<const ActivityRow*>& rows) {
+    auto file_rank =
+        TextRanks(rows, [](const ActivityRow* r) -> const SharedText& { return r->ev.file; });
+    struct Key {
+        TimeMs time;
+        uint64_t pos;
+        uint32_t file, index;
+        bool operator<(const Key& o) const {
+            return std::tie(time, file, pos, index) < std::tie(o.time, o.file, o.pos, o.index);
+        }
+    };
+    std::vector<Key> keys(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Finding& ev = rows[i]->ev;
+        keys[i] = {ev.time, ev.line_or_index, file_rank[ev.file.identity()], uint32_t(i)};
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<const ActivityRow*> sorted(rows.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+        sorted[i] = rows[keys[i].index];
+    rows.swap(sorted);
+}
+} // namespace
+
 std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collectors,
                                  const BehaviorOptions& opt) {
     std::vector<Finding> out;
@@ -490,13 +518,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             }
         }
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const ActivityRow* a, const ActivityRow* b) {
-        if (a->ev.time != b->ev.time)
-            return a->ev.time < b->ev.time;
-        if (a->ev.file != b->ev.file)
-            return a->ev.file < b->ev.file;
-        return a->ev.line_or_index < b->ev.line_or_index;
-    });
+    SortRows(rows);
     for (const ActivityRow* r : rows) {
         tmin = std::min(tmin, r->ev.time);
         tmax = std::max(tmax, r->ev.time);
@@ -639,7 +661,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
 
     for (const ActivityRow* r : rows) {
         const Finding& ev = r->ev;
-        const std::string& a = ev.event_name;
+        const std::string_view a = ev.event_name.view();
         const bool ok = r->error_code.empty();
         // Instance credentials used away from their instance.
         if (auto inst = InstanceSessionId(ev.actor);
@@ -720,10 +742,12 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                                           "MFA device removed", "medium", "persistence",
                                           "T1556.006"));
         // Logging tampering and blind windows.
-        const std::string scope = ev.account + "|" + ev.region;
-        if ((a == "StopLogging" || a == "DeleteTrail") && ok && !blind.count(scope))
+        const bool stops = (a == "StopLogging" || a == "DeleteTrail") && ok;
+        const bool starts = (a == "StartLogging" || a == "CreateTrail") && ok;
+        const std::string scope = stops || starts ? ev.account + "|" + ev.region : std::string();
+        if (stops && !blind.count(scope))
             blind[scope] = {r};
-        if ((a == "StartLogging" || a == "CreateTrail") && ok) {
+        if (starts) {
             if (auto it = blind.find(scope); it != blind.end()) {
                 int64_t gap = ev.time - it->second.start->ev.time;
                 out.push_back(AnalyticFinding(

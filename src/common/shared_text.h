@@ -2,6 +2,7 @@
 // reference-count increment, never an allocation, so a million findings of one rule share one
 // title and a million events of one principal share one ARN.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <compare>
@@ -178,6 +179,28 @@ private:
     }
     std::shared_ptr<const List> p_;
 };
+
+//! Ranks of the distinct texts text(item) takes over items, by SharedText identity: equal texts
+//! share a rank and ranks follow text order. Items sharing a text mostly share its identity,
+//! so sorting by rank compares small integers instead of strings.
+template <typename Range, typename TextOf>
+std::unordered_map<const void*, uint32_t> TextRanks(const Range& items, TextOf text) {
+    std::unordered_map<const void*, uint32_t> rank;
+    std::vector<std::pair<std::string_view, const void*>> texts;
+    for (const auto& item : items) {
+        const SharedText& t = text(item);
+        if (rank.try_emplace(t.identity(), 0).second)
+            texts.emplace_back(t.view(), t.identity());
+    }
+    std::sort(texts.begin(), texts.end());
+    uint32_t r = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        if (i && texts[i].first != texts[i - 1].first)
+            ++r;
+        rank[texts[i].second] = r;
+    }
+    return rank;
+}
 
 //! Hash for unordered containers keyed by std::string that accept std::string_view lookups
 //! without building a string (use with std::equal_to<>).

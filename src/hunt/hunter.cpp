@@ -252,31 +252,7 @@ InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
 
 } // namespace
 
-namespace {
-
-// Ranks of the distinct texts of one field of the findings (equal texts share a rank, ranks
-// follow text order); findings sharing a text share its identity, so there are few.
-template <typename Field>
-std::unordered_map<const void*, uint32_t> TextRanks(const std::vector<Finding>& findings,
-                                                    Field field) {
-    std::unordered_map<const void*, uint32_t> rank;
-    std::vector<std::pair<std::string_view, const void*>> texts;
-    for (const Finding& f : findings) {
-        const SharedText& t = field(f);
-        if (rank.try_emplace(t.identity(), 0).second)
-            texts.emplace_back(t.view(), t.identity());
-    }
-    std::sort(texts.begin(), texts.end());
-    uint32_t r = 0;
-    for (size_t i = 0; i < texts.size(); ++i) {
-        if (i && texts[i].first != texts[i - 1].first)
-            ++r;
-        rank[texts[i].second] = r;
-    }
-    return rank;
-}
-
-} // namespace
+namespace {} // namespace
 
 void SortFindings(std::vector<Finding>& findings) {
     // Sorts small keys (time, file, position, rule id as ranks; the original position last, so
@@ -448,10 +424,12 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         analytics_thread.join();
     suppress(derived);
     SortFindings(derived);
+    lap(result.timings.sort);
     runs.push_back(&derived);
     result.findings = MergeSortedRuns(runs);
-    slots.clear();
     lap(result.timings.merge);
+    slots.clear();
+    lap(result.timings.release);
     if (options.incidents)
         result.incidents = analytics::BuildIncidents(result.findings, options.incident, links);
     lap(result.timings.incidents);

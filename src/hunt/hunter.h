@@ -101,13 +101,16 @@ struct HuntResult {
     uint64_t suppressed = 0;                                //!< findings dropped by --suppress
     //! Wall-clock seconds of each stage of the run.
     struct Timings {
-        double scan = 0;        //!< decode + rules + per-record analytics, all threads
-        double correlate = 0;   //!< Sigma correlation rules over the collected rows
-        double behavior = 0;    //!< behavioural detectors over the collected rows
-        //! findings suppressed, sorted per scan thread and merged (correlation and behaviour
-        //! run meanwhile on another thread; this includes waiting for them)
-        double merge = 0;
-        double incidents = 0;   //!< incident grouping
+        double scan = 0;      //!< decode + rules + per-record analytics, all threads
+        double correlate = 0; //!< Sigma correlation rules over the collected rows
+        double behavior = 0;  //!< behavioural detectors over the collected rows
+        //! findings suppressed and sorted per scan thread (correlation and behaviour run
+        //! meanwhile on another thread; this includes waiting for them)
+        double sort = 0;
+        double merge = 0;   //!< the sorted runs merged into one
+        double release = 0; //!< the per-thread collectors freed
+
+        double incidents = 0; //!< incident grouping
     } timings;
 };
 

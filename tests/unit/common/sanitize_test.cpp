@@ -89,6 +89,19 @@ TEST(TextInterner, SlotsAnswerTheLastTextOrLookItUp) {
     EXPECT_EQ(interner.Get("gamma", TextInterner::kSlots - 1), "gamma");
 }
 
+TEST(TextRanks, EqualTextsShareARankAndRanksFollowTextOrder) {
+    std::vector<SharedText> items = {SharedText("b"), SharedText("a"), SharedText("b"),
+                                     SharedText("c"), SharedText()};
+    items.push_back(items[0]); // a copy: the same identity
+    auto rank = TextRanks(items, [](const SharedText& t) -> const SharedText& { return t; });
+    EXPECT_EQ(rank.size(), 5u); // identities: b, a, b (another), c, empty
+    EXPECT_EQ(rank[items[4].identity()], 0u);
+    EXPECT_EQ(rank[items[1].identity()], 1u);
+    EXPECT_EQ(rank[items[0].identity()], 2u);
+    EXPECT_EQ(rank[items[2].identity()], 2u);
+    EXPECT_EQ(rank[items[3].identity()], 3u);
+}
+
 TEST(FormatIsoTime, FixedLayout) {
     EXPECT_EQ(FormatIsoTime(0, true), "1970-01-01T00:00:00Z");
     EXPECT_EQ(FormatIsoTime(1709294400123, true), "2024-03-01T12:00:00.123Z");

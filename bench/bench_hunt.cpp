@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
     auto print_stages = [&] {
         std::printf(
             "hunt stages: scan (decode + rules + per-record analytics) %.2f s, correlation "
-            "%.2f s, behaviour %.2f s (both alongside the sort), sort %.2f s, merge %.2f s, "
-            "release %.2f s, incidents %.2f s\n",
-            stages.scan, stages.correlate, stages.behavior, stages.sort, stages.merge,
+            "%.2f s, behaviour %.2f s (both alongside sort and merge), sort %.2f s, merge %.2f s, "
+            "join %.2f s, release %.2f s, incidents %.2f s\n",
+            stages.scan, stages.correlate, stages.behavior, stages.sort, stages.merge, stages.join,
             stages.release, stages.incidents);
     };
     if (!only.empty()) {

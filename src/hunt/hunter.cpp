@@ -252,11 +252,9 @@ InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
 
 } // namespace
 
-namespace {} // namespace
-
-void SortFindings(std::vector<Finding>& findings) {
-    // Sorts small keys (time, file, position, rule id as ranks; the original position last, so
-    // the order is total) and then moves each finding once, following the permutation's cycles.
+std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings) {
+    // Sorts small keys: time, file, position, rule id as ranks, the original position last (so
+    // the order is total).
     auto file_rank =
         TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.file; });
     auto rule_rank =
@@ -277,9 +275,18 @@ void SortFindings(std::vector<Finding>& findings) {
                    rule_rank[f.rule_id.identity()], uint32_t(i)};
     }
     std::sort(keys.begin(), keys.end());
+    std::vector<uint32_t> order(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+        order[i] = keys[i].index;
+    return order;
+}
+
+void SortFindings(std::vector<Finding>& findings) {
+    // Moves each finding once, following the permutation's cycles.
+    std::vector<uint32_t> order = FindingOrder(findings);
     std::vector<bool> placed(findings.size(), false);
     for (size_t i = 0; i < findings.size(); ++i) {
-        if (placed[i] || keys[i].index == i) {
+        if (placed[i] || order[i] == i) {
             placed[i] = true;
             continue;
         }
@@ -287,7 +294,7 @@ void SortFindings(std::vector<Finding>& findings) {
         size_t j = i;
         while (true) {
             placed[j] = true;
-            size_t from = keys[j].index;
+            size_t from = order[j];
             if (from == i) {
                 findings[j] = std::move(held);
                 break;
@@ -308,12 +315,16 @@ bool FindingOrderLess(const Finding& a, const Finding& b) {
     return a.rule_id.view() < b.rule_id.view();
 }
 
-std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs) {
+std::vector<Finding> MergeRuns(const std::vector<std::vector<Finding>*>& runs,
+                               const std::vector<std::vector<uint32_t>>& orders) {
     size_t total = 0;
     for (const auto* r : runs)
         total += r->size();
     std::vector<Finding> out;
     out.reserve(total);
+    auto at = [&](size_t r, size_t i) -> Finding& {
+        return (*runs[r])[r < orders.size() && !orders[r].empty() ? orders[r][i] : i];
+    };
     // Few runs: a linear scan for the least head beats a heap. Equal keys: the earlier run wins.
     std::vector<size_t> pos(runs.size(), 0);
     while (out.size() < total) {
@@ -321,14 +332,49 @@ std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& r
         for (size_t r = 0; r < runs.size(); ++r) {
             if (pos[r] == runs[r]->size())
                 continue;
-            if (best == SIZE_MAX || FindingOrderLess((*runs[r])[pos[r]], (*runs[best])[pos[best]]))
+            if (best == SIZE_MAX || FindingOrderLess(at(r, pos[r]), at(best, pos[best])))
                 best = r;
         }
-        out.push_back(std::move((*runs[best])[pos[best]++]));
+        out.push_back(std::move(at(best, pos[best]++)));
     }
     for (auto* r : runs)
         std::vector<Finding>().swap(*r);
     return out;
+}
+
+std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs) {
+    return MergeRuns(runs, {});
+}
+
+void MergeAfter(std::vector<Finding>& into, std::vector<Finding>&& later) {
+    if (later.empty())
+        return;
+    const size_t n = into.size(), m = later.size();
+    if (into.capacity() >= n + m) {
+        // In place, from the back: the greater of the two tails goes last; on equal keys,
+        // later's.
+        size_t i = n, j = m, k = n + m;
+        into.resize(k);
+        while (j > 0) {
+            if (i > 0 && FindingOrderLess(later[j - 1], into[i - 1]))
+                into[--k] = std::move(into[--i]);
+            else
+                into[--k] = std::move(later[--j]);
+        }
+    } else {
+        // Into a new vector (growing into would move every finding once more).
+        std::vector<Finding> out;
+        out.reserve(n + m);
+        size_t i = 0, j = 0;
+        while (i < n || j < m) {
+            if (j == m || (i < n && !FindingOrderLess(later[j], into[i])))
+                out.push_back(std::move(into[i++]));
+            else
+                out.push_back(std::move(later[j++]));
+        }
+        into.swap(out);
+    }
+    std::vector<Finding>().swap(later);
 }
 
 HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
@@ -404,30 +450,35 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         std::erase_if(fs, [&](const Finding& f) { return options.suppress->Suppressed(f, now); });
         result.suppressed += before - fs.size();
     };
-    // Each thread's findings are sorted on a thread of their own, then merged in one pass.
+    // Each thread's findings are ordered on a thread of their own (a permutation, no finding
+    // moves), then merged in one pass that moves each finding once; both run while correlation
+    // and behaviour are still at work. Their findings are merged in last.
     std::vector<std::vector<Finding>*> runs;
     for (auto& slot : slots) {
         suppress(slot.findings);
         runs.push_back(&slot.findings);
     }
+    std::vector<std::vector<uint32_t>> orders(runs.size());
     if (parallel) {
         std::vector<std::thread> sorters;
-        for (auto* run : runs)
-            sorters.emplace_back([run] { SortFindings(*run); });
+        for (size_t r = 0; r < runs.size(); ++r)
+            sorters.emplace_back([&, r] { orders[r] = FindingOrder(*runs[r]); });
         for (auto& t : sorters)
             t.join();
     } else {
-        for (auto* run : runs)
-            SortFindings(*run);
+        for (size_t r = 0; r < runs.size(); ++r)
+            orders[r] = FindingOrder(*runs[r]);
     }
+    lap(result.timings.sort);
+    result.findings = MergeRuns(runs, orders);
+    orders.clear();
+    lap(result.timings.merge);
     if (analytics_thread.joinable())
         analytics_thread.join();
     suppress(derived);
     SortFindings(derived);
-    lap(result.timings.sort);
-    runs.push_back(&derived);
-    result.findings = MergeSortedRuns(runs);
-    lap(result.timings.merge);
+    MergeAfter(result.findings, std::move(derived));
+    lap(result.timings.join);
     slots.clear();
     lap(result.timings.release);
     if (options.incidents)

@@ -104,10 +104,12 @@ struct HuntResult {
         double scan = 0;      //!< decode + rules + per-record analytics, all threads
         double correlate = 0; //!< Sigma correlation rules over the collected rows
         double behavior = 0;  //!< behavioural detectors over the collected rows
-        //! findings suppressed and sorted per scan thread (correlation and behaviour run
-        //! meanwhile on another thread; this includes waiting for them)
+        //! findings suppressed and ordered per scan thread (correlation and behaviour run
+        //! meanwhile on another thread, also during the merge)
         double sort = 0;
-        double merge = 0;   //!< the sorted runs merged into one
+        double merge = 0; //!< the per-thread runs merged into one
+        //! waiting for correlation and behaviour, then their findings sorted and merged in
+        double join = 0;
         double release = 0; //!< the per-thread collectors freed
 
         double incidents = 0; //!< incident grouping
@@ -136,10 +138,22 @@ void SortFindings(std::vector<Finding>& findings);
 //! The order SortFindings gives: time, file, position, rule id.
 bool FindingOrderLess(const Finding& a, const Finding& b);
 
+//! The permutation that puts findings in SortFindings order: order[i] indexes the i-th.
+std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings);
+
 //! Merges runs that are each in SortFindings order into one vector in that order, emptying
 //! them; on equal keys a finding of an earlier run comes first (as one sort of the runs
 //! concatenated would place it).
 std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs);
+
+//! MergeSortedRuns for runs read through permutations: run r in the order orders[r] gives
+//! (FindingOrder of it; a missing or empty permutation reads the run as it is).
+std::vector<Finding> MergeRuns(const std::vector<std::vector<Finding>*>& runs,
+                               const std::vector<std::vector<uint32_t>>& orders);
+
+//! Merges later (in SortFindings order) into into (in that order), emptying later; on equal
+//! keys into's findings come first.
+void MergeAfter(std::vector<Finding>& into, std::vector<Finding>&& later);
 
 //! Directory of the built-in rule pack (rules/ in the source tree or next to the binary).
 std::string BuiltinRulesDir();

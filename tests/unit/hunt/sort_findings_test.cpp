@@ -21,7 +21,8 @@ Finding Make(TimeMs time, SharedText file, uint64_t pos, SharedText rule) {
 
 std::vector<std::string> Ids(const std::vector<Finding>& fs) {
     std::vector<std::string> out;
-    for (const auto& f : fs) out.push_back(f.finding_id);
+    for (const auto& f : fs)
+        out.push_back(f.finding_id);
     return out;
 }
 
@@ -29,15 +30,15 @@ TEST(SortFindings, OrdersByTimeFilePositionRuleText) {
     SharedText a("a.json"), b("b.json"), b_copy("b.json"), r1("rule-1"), r2("rule-2"),
         r2_copy("rule-2");
     std::vector<Finding> fs = {
-        Make(20, a, 1, r1),      Make(10, b, 5, r2),  Make(10, b_copy, 5, r1),
-        Make(10, a, 9, r2_copy), Make(10, b, 2, r2),  Make(5, b_copy, 7, r2_copy),
+        Make(20, a, 1, r1),      Make(10, b, 5, r2), Make(10, b_copy, 5, r1),
+        Make(10, a, 9, r2_copy), Make(10, b, 2, r2), Make(5, b_copy, 7, r2_copy),
         Make(10, a, 9, r1),
     };
     SortFindings(fs);
-    EXPECT_EQ(Ids(fs), (std::vector<std::string>{
-                           "rule-2@5/b.json:7", "rule-1@10/a.json:9", "rule-2@10/a.json:9",
-                           "rule-2@10/b.json:2", "rule-1@10/b.json:5", "rule-2@10/b.json:5",
-                           "rule-1@20/a.json:1"}));
+    EXPECT_EQ(Ids(fs), (std::vector<std::string>{"rule-2@5/b.json:7", "rule-1@10/a.json:9",
+                                                 "rule-2@10/a.json:9", "rule-2@10/b.json:2",
+                                                 "rule-1@10/b.json:5", "rule-2@10/b.json:5",
+                                                 "rule-1@20/a.json:1"}));
 }
 
 TEST(SortFindings, PositionsCompareNumerically) {
@@ -70,7 +71,8 @@ TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
         int serial = 0;
         for (auto& part : parts)
             for (size_t n = next() % 30; n > 0; --n) {
-                Finding f = Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
+                Finding f =
+                    Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
                 // Equal keys are told apart by an id that records where the finding came from.
                 f.finding_id = SharedText(std::to_string(serial++));
                 part.push_back(f);
@@ -84,7 +86,53 @@ TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
         }
         auto merged = MergeSortedRuns(runs);
         ASSERT_EQ(Ids(merged), Ids(all)) << "round " << round;
-        for (auto& part : parts) EXPECT_TRUE(part.empty());
+        for (auto& part : parts)
+            EXPECT_TRUE(part.empty());
+    }
+}
+
+// The hunt's path: runs read through their FindingOrder permutations and merged, then a last
+// run merged in after them (in place when there is room, into a new vector otherwise), gives
+// the same order as one sort of everything concatenated.
+TEST(MergeRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
+    SharedText files[] = {SharedText("a.json"), SharedText("b.json"), SharedText("b.json")};
+    SharedText rules[] = {SharedText("r1"), SharedText("r2"), SharedText("r2")};
+    uint64_t seed = 11;
+    auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+    for (int round = 0; round < 60; ++round) {
+        std::vector<std::vector<Finding>> parts(1 + next() % 4);
+        std::vector<Finding> later, all;
+        int serial = 0;
+        auto make = [&] {
+            Finding f = Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
+            f.finding_id = SharedText(std::to_string(serial++));
+            return f;
+        };
+        for (auto& part : parts)
+            for (size_t n = next() % 30; n > 0; --n) {
+                part.push_back(make());
+                all.push_back(part.back());
+            }
+        for (size_t n = next() % 10; n > 0; --n) {
+            later.push_back(make());
+            all.push_back(later.back());
+        }
+        SortFindings(all);
+        std::vector<std::vector<Finding>*> runs;
+        std::vector<std::vector<uint32_t>> orders;
+        for (auto& part : parts) {
+            runs.push_back(&part);
+            orders.push_back(FindingOrder(part));
+        }
+        auto merged = MergeRuns(runs, orders);
+        if (round % 2)
+            merged.reserve(merged.size() + later.size()); // the in-place path
+        SortFindings(later);
+        MergeAfter(merged, std::move(later));
+        ASSERT_EQ(Ids(merged), Ids(all)) << "round " << round;
+        EXPECT_TRUE(later.empty());
+        for (auto& part : parts)
+            EXPECT_TRUE(part.empty());
     }
 }
 

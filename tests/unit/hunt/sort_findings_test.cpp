@@ -19,6 +19,27 @@ Finding Make(TimeMs time, SharedText file, uint64_t pos, SharedText rule) {
     return f;
 }
 
+// Random findings with few distinct keys (many ties; texts both shared and copied) and ids
+// that record their creation order, from a fixed seed.
+class RandomFindings {
+public:
+    explicit RandomFindings(uint64_t seed) : seed_(seed) {}
+    uint64_t Next() { return seed_ = seed_ * 6364136223846793005ull + 1442695040888963407ull; }
+    Finding Make() {
+        Finding f =
+            cloudsift::Make(TimeMs(Next() % 5), files_[Next() % 3], Next() % 3, rules_[Next() % 3]);
+        f.finding_id = SharedText(std::to_string(serial_++));
+        return f;
+    }
+    void NewRound() { serial_ = 0; }
+
+private:
+    uint64_t seed_;
+    int serial_ = 0;
+    SharedText files_[3] = {SharedText("a.json"), SharedText("b.json"), SharedText("b.json")};
+    SharedText rules_[3] = {SharedText("r1"), SharedText("r2"), SharedText("r2")};
+};
+
 std::vector<std::string> Ids(const std::vector<Finding>& fs) {
     std::vector<std::string> out;
     for (const auto& f : fs)
@@ -61,22 +82,15 @@ TEST(SortFindings, EmptyAndSingle) {
 // Sorting runs apart and merging them gives the order of one sort of the runs concatenated,
 // including the order of findings with equal keys (the earlier run's first).
 TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
-    SharedText files[] = {SharedText("a.json"), SharedText("b.json"), SharedText("b.json")};
-    SharedText rules[] = {SharedText("r1"), SharedText("r2"), SharedText("r2")};
-    uint64_t seed = 7;
-    auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+    RandomFindings random(7);
     for (int round = 0; round < 50; ++round) {
-        std::vector<std::vector<Finding>> parts(1 + next() % 4);
+        random.NewRound();
+        std::vector<std::vector<Finding>> parts(1 + random.Next() % 4);
         std::vector<Finding> all;
-        int serial = 0;
         for (auto& part : parts)
-            for (size_t n = next() % 30; n > 0; --n) {
-                Finding f =
-                    Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
-                // Equal keys are told apart by an id that records where the finding came from.
-                f.finding_id = SharedText(std::to_string(serial++));
-                part.push_back(f);
-                all.push_back(f);
+            for (size_t n = random.Next() % 30; n > 0; --n) {
+                part.push_back(random.Make());
+                all.push_back(part.back());
             }
         SortFindings(all);
         std::vector<std::vector<Finding>*> runs;
@@ -95,26 +109,18 @@ TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
 // run merged in after them (in place when there is room, into a new vector otherwise), gives
 // the same order as one sort of everything concatenated.
 TEST(MergeRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
-    SharedText files[] = {SharedText("a.json"), SharedText("b.json"), SharedText("b.json")};
-    SharedText rules[] = {SharedText("r1"), SharedText("r2"), SharedText("r2")};
-    uint64_t seed = 11;
-    auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+    RandomFindings random(11);
     for (int round = 0; round < 60; ++round) {
-        std::vector<std::vector<Finding>> parts(1 + next() % 4);
+        random.NewRound();
+        std::vector<std::vector<Finding>> parts(1 + random.Next() % 4);
         std::vector<Finding> later, all;
-        int serial = 0;
-        auto make = [&] {
-            Finding f = Make(TimeMs(next() % 5), files[next() % 3], next() % 3, rules[next() % 3]);
-            f.finding_id = SharedText(std::to_string(serial++));
-            return f;
-        };
         for (auto& part : parts)
-            for (size_t n = next() % 30; n > 0; --n) {
-                part.push_back(make());
+            for (size_t n = random.Next() % 30; n > 0; --n) {
+                part.push_back(random.Make());
                 all.push_back(part.back());
             }
-        for (size_t n = next() % 10; n > 0; --n) {
-            later.push_back(make());
+        for (size_t n = random.Next() % 10; n > 0; --n) {
+            later.push_back(random.Make());
             all.push_back(later.back());
         }
         SortFindings(all);

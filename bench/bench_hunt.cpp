@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     auto rules = LoadRules(options, reports);
     double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("rules: %zu loaded (%zu via the eventName/eventSource index) in %.2f s\n",
+    std::printf("rules: %zu loaded (%zu indexed by eventName, eventSource or another required "
+                "field) in %.2f s\n",
                 rules->size(), rules->indexed_rules(), load_s);
 
     HuntOptions rules_only = options;

@@ -572,9 +572,24 @@ void RuleSet::Compile() {
     for (size_t i = 0; i < rules_.size(); ++i) {
         const auto& d = *rules_[i].detection;
         if (auto keys = detail::RequiredValues(d, "eventName")) {
-            index_[i] = {IndexKey::Field::Action, std::move(*keys)};
+            index_[i] = {IndexKey::Field::Action, std::move(*keys), {}};
         } else if (auto src = detail::RequiredValues(d, "eventSource")) {
-            index_[i] = {IndexKey::Field::Source, std::move(*src)};
+            index_[i] = {IndexKey::Field::Source, std::move(*src), {}};
+        } else {
+            // Another field the rule requires to equal one of a few values (userIdentity.type,
+            // errorCode …): the fewest values win.
+            std::set<std::string> fields;
+            for (const auto& id : d.ids)
+                for (const auto& group : id.groups)
+                    for (const auto& t : group)
+                        if (!t.keyword && !t.field.full.empty())
+                            fields.insert(t.field.full);
+            for (const auto& name : fields)
+                if (auto keys = detail::RequiredValues(d, name);
+                    keys && !keys->empty() &&
+                    (index_[i].field == IndexKey::Field::None ||
+                     keys->size() < index_[i].keys.size()))
+                    index_[i] = {IndexKey::Field::Other, std::move(*keys), FieldPath::Parse(name)};
         }
     }
     compiled_ = true;
@@ -596,11 +611,18 @@ struct RuleSet::Scratch::State {
         bool use_index = false;                   // CloudTrail: norm.action/service are keys
         std::vector<uint32_t> unindexed;
         std::unordered_map<std::string, std::vector<uint32_t>> by_action, by_source;
+        // Rules indexed by the value of another field (IndexKey::Field::Other), per field.
+        struct FieldIndex {
+            FieldPath path;
+            std::unordered_map<std::string, std::vector<uint32_t>> by_value;
+            std::vector<uint32_t> rules; // all of them: for values the index cannot decide
+        };
+        std::vector<FieldIndex> by_field;
     };
     std::vector<std::unique_ptr<Bucket>> buckets;
     detail::EvalScratch eval;
-    std::string key;
-    std::vector<uint32_t> matches;
+    std::string key, text;
+    std::vector<uint32_t> matches, candidates;
 };
 
 RuleSet::Scratch::Scratch() : state_(std::make_unique<State>()) {}
@@ -632,7 +654,19 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
             const Rule& r = rules_[i];
             if (!LogsourceApplies(r.product, r.service, r.category, ls))
                 continue;
-            const IndexKey* k = b->use_index ? &index_[i] : nullptr;
+            const IndexKey* k = compiled_ ? &index_[i] : nullptr;
+            if (k && k->field == IndexKey::Field::Other) {
+                auto fi = std::find_if(b->by_field.begin(), b->by_field.end(),
+                                       [&](const auto& x) { return x.path.full == k->path.full; });
+                if (fi == b->by_field.end())
+                    fi = b->by_field.insert(b->by_field.end(), {k->path, {}, {}});
+                for (const auto& key : k->keys)
+                    fi->by_value[key].push_back(uint32_t(i));
+                fi->rules.push_back(uint32_t(i));
+                continue;
+            }
+            if (!b->use_index)
+                k = nullptr;
             if (!k || k->field == IndexKey::Field::None) {
                 b->unindexed.push_back(uint32_t(i));
                 continue;
@@ -673,6 +707,34 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
     }
     for (uint32_t i : bucket->unindexed)
         eval(i);
+    for (const auto& fi : bucket->by_field) {
+        // The rules whose required value the record's field holds. A value that is not a string
+        // (a number, an object …) may still match through its text: then every rule is tried.
+        sc.candidates.clear();
+        bool undecided = false;
+        ev.Find(fi.path, [&](const Value& v) {
+            if (v.type != ValueType::String) {
+                undecided = true;
+                return false;
+            }
+            sc.key.assign(v.s);
+            for (auto& c : sc.key)
+                c = AsciiLower(c);
+            if (auto it = fi.by_value.find(sc.key); it != fi.by_value.end())
+                sc.candidates.insert(sc.candidates.end(), it->second.begin(), it->second.end());
+            return true;
+        });
+        if (undecided) {
+            for (uint32_t i : fi.rules)
+                eval(i);
+            continue;
+        }
+        std::sort(sc.candidates.begin(), sc.candidates.end());
+        sc.candidates.erase(std::unique(sc.candidates.begin(), sc.candidates.end()),
+                            sc.candidates.end());
+        for (uint32_t i : sc.candidates)
+            eval(i);
+    }
     std::sort(sc.matches.begin(), sc.matches.end());
     for (uint32_t i : sc.matches)
         on_match(i);

@@ -70,9 +70,9 @@ std::string_view DiagnosticKindName(Diagnostic::Kind);
 //! Outcome of loading one file.
 struct FileReport {
     std::string file;
-    int loaded = 0;      //!< detection rules loaded
-    int skipped = 0;     //!< rules left out by LoadOptions (level / status)
-    int filters = 0;     //!< meta-filter documents loaded
+    int loaded = 0;       //!< detection rules loaded
+    int skipped = 0;      //!< rules left out by LoadOptions (level / status)
+    int filters = 0;      //!< meta-filter documents loaded
     int correlations = 0; //!< correlation documents parsed (kept for the correlation engine)
     std::vector<Diagnostic> diagnostics;
 };
@@ -102,8 +102,8 @@ struct Correlation {
     std::string type;               //!< event_count, value_count, temporal, temporal_ordered, …
     std::vector<std::string> rules; //!< referenced rules (id, name or title), as written
     std::vector<std::string> group_by;
-    std::string timespan;      //!< as written ("10m")
-    int64_t timespan_ms = 0;   //!< parsed timespan
+    std::string timespan;                                  //!< as written ("10m")
+    int64_t timespan_ms = 0;                               //!< parsed timespan
     std::string condition_field;                           //!< value_* types: the counted field
     std::vector<std::pair<std::string, double>> condition; //!< {"gte", 100}, AND-ed
     bool generate = false;
@@ -146,7 +146,8 @@ public:
     const std::vector<Filter>& filters() const { return filters_; }
     //! Warnings raised by Compile() (unresolved filter or correlation references).
     const std::vector<Diagnostic>& compile_diagnostics() const { return compile_diags_; }
-    //! Number of rules reached through the eventName / eventSource index.
+    //! Number of rules reached through an index (eventName, eventSource or another field whose
+    //! value the rule requires) instead of being tried on every record.
     size_t indexed_rules() const;
 
     //! Per-thread mutable matching state (opaque); create with NewScratch().
@@ -170,8 +171,11 @@ public:
 
 private:
     struct IndexKey {
-        enum class Field : uint8_t { None, Action, Source } field = Field::None;
+        //! Action/Source: norm.action/service of CloudTrail records; Other: the event's value at
+        //! path (any source), for rules that require neither eventName nor eventSource.
+        enum class Field : uint8_t { None, Action, Source, Other } field = Field::None;
         std::vector<std::string> keys; //!< lower-case
+        FieldPath path;                //!< Other only
     };
     struct Impl;
 

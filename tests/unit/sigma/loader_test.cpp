@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "sigma/attack_tags.h"
+#include "sigma/detection.h"
 #include "sigma_test_util.h"
 #include "test_support.h"
 
@@ -339,6 +340,69 @@ TEST(SigmaIndex, AgreesWithUnindexedEvaluation) {
             }
         EXPECT_EQ(got, want) << ev;
     }
+}
+
+// Rules requiring neither eventName nor eventSource are indexed by another field they require
+// to equal one of a few values; brute check against direct evaluation, with values the index
+// cannot decide (numbers, objects, arrays, absent fields, case).
+TEST(SigmaIndex, OtherFieldIndexAgreesWithDirectEvaluation) {
+    auto rule = [](const std::string& title, const std::string& detection) {
+        return "title: " + title +
+               "\nlogsource: {product: aws, service: cloudtrail}\ndetection: " + detection + "\n";
+    };
+    Loaded l(rule("type", "{sel: {userIdentity.type: [Root, AssumedRole]}, condition: sel}") +
+             "---\n" +
+             rule("two", "{sel: {userIdentity.type: AssumedRole, "
+                         "userIdentity.sessionContext.sessionIssuer.type: Role}, condition: sel}") +
+             "---\n" +
+             rule("err", "{sel: {errorCode: [AccessDenied, Client.UnauthorizedOperation]}, "
+                         "f: {eventType: AwsServiceEvent}, condition: sel and not f}") +
+             "---\n" + rule("num", "{sel: {x: '5'}, condition: sel}") + "---\n" +
+             rule("obj", "{sel: {requestParameters: '{\"a\":1}'}, condition: sel}") + "---\n" +
+             rule("cased", "{sel: {userAgent|cased: TruffleHog}, condition: sel}"));
+    ASSERT_EQ(l.Errors(), 0u);
+    EXPECT_EQ(l.set.indexed_rules(), 6u);
+    const char* events[] = {
+        R"({"userIdentity":{"type":"Root"}})",
+        R"({"userIdentity":{"type":"root"}})",
+        R"({"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"type":"Role"}}}})",
+        R"({"userIdentity":{"type":"IAMUser"}})",
+        R"({"userIdentity":{"type":["Root","IAMUser"]}})",
+        R"({"userIdentity":{"type":{"nested":"Root"}}})",
+        R"({"errorCode":"AccessDenied"})",
+        R"({"errorCode":"accessdenied","eventType":"AwsServiceEvent"})",
+        R"({"errorCode":null})",
+        R"({"x":5})",
+        R"({"x":"5"})",
+        R"({"x":[4,5]})",
+        R"({"x":true})",
+        R"({"requestParameters":{"a":1}})",
+        R"({"requestParameters":"{\"a\":1}"})",
+        R"({"userAgent":"TruffleHog"})",
+        R"({"userAgent":"trufflehog"})",
+        R"({})",
+    };
+    for (const char* json : events) {
+        simdjson::dom::parser parser;
+        simdjson::dom::element root;
+        ASSERT_EQ(parser.parse(std::string_view(json)).get(root), simdjson::SUCCESS) << json;
+        JsonEvent ev(root);
+        detail::EvalScratch scratch;
+        std::vector<size_t> want;
+        for (size_t i = 0; i < l.set.size(); ++i) {
+            const Rule& r = l.set.rule(i);
+            bool hit = detail::Evaluate(*r.detection, ev, scratch);
+            for (const auto& f : r.filters)
+                hit = hit && !detail::Evaluate(*f, ev, scratch);
+            if (hit)
+                want.push_back(i);
+        }
+        EXPECT_EQ(l.MatchJson(json), want) << json;
+    }
+    // The index is not a no-op: these events meet the rules they should.
+    EXPECT_EQ(l.MatchJson(events[0]), std::vector<size_t>{0});
+    EXPECT_EQ(l.MatchJson(events[2]), (std::vector<size_t>{0, 1}));
+    EXPECT_EQ(l.MatchJson(events[7]), std::vector<size_t>{});
 }
 
 TEST(SigmaLogsource, RulesApplyByProductServiceCategory) {

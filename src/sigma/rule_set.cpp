@@ -621,7 +621,7 @@ struct RuleSet::Scratch::State {
     };
     std::vector<std::unique_ptr<Bucket>> buckets;
     detail::EvalScratch eval;
-    std::string key, text;
+    std::string key;
     std::vector<uint32_t> matches, candidates;
 };
 

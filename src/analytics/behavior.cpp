@@ -6,7 +6,6 @@
 #include <deque>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "common/ip.h"
 #include "common/strings.h"
@@ -465,28 +464,13 @@ std::string PrincipalKey(const Finding& ev) {
 } // namespace
 
 namespace {
-// Orders rows by time, file and position, equal rows keeping their order (a stable sort). Sorts
-// compact keys (the file as a rank) instead of chasing each row's pointer on every comparison.
+// Orders rows by time, file and position, equal rows keeping their order (a stable sort;
+// evidence has no rule id, so that part of the key is the same for all).
 void SortRows(std::vector<const ActivityRow*>& rows) {
-    auto file_rank =
-        TextRanks(rows, [](const ActivityRow* r) -> const SharedText& { return r->ev.file; });
-    struct Key {
-        TimeMs time;
-        uint64_t pos;
-        uint32_t file, index;
-        bool operator<(const Key& o) const {
-            return std::tie(time, file, pos, index) < std::tie(o.time, o.file, o.pos, o.index);
-        }
-    };
-    std::vector<Key> keys(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const Finding& ev = rows[i]->ev;
-        keys[i] = {ev.time, ev.line_or_index, file_rank[ev.file.identity()], uint32_t(i)};
-    }
-    std::sort(keys.begin(), keys.end());
+    auto order = FindingOrderOf(rows, [](const ActivityRow* r) -> const Finding& { return r->ev; });
     std::vector<const ActivityRow*> sorted(rows.size());
-    for (size_t i = 0; i < keys.size(); ++i)
-        sorted[i] = rows[keys[i].index];
+    for (size_t i = 0; i < order.size(); ++i)
+        sorted[i] = rows[order[i]];
     rows.swap(sorted);
 }
 } // namespace
@@ -549,7 +533,11 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     // findings this needs no full learning window, so an attack early in the data is still measured
     // against the hour of history before it.
     const bool baselined = tmin < tmax && learn >= kHour;
-    auto novel_key = [&](std::string_view p, std::string_view key, TimeMs since) {
+    // Whether p's keys count as new: true for all (no baseline at all, or p appeared after the
+    // learning window), false for all (p unknown), or decided per key: then *check is set to
+    // p's first-seen entry and the answer is false.
+    auto principal_gate = [&](std::string_view p, const FirstSeen*& check) {
+        check = nullptr;
         if (!baselined)
             return true;
         if (p.empty())
@@ -559,31 +547,31 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             return false;
         if (ps->first > learned)
             return true;
+        check = ps;
+        return false;
+    };
+    auto key_new = [&](const FirstSeen& ps, std::string_view key, TimeMs since) {
         auto it = seen.find(key);
-        return it != seen.end() && it->second.first >= since &&
-               it->second.first > ps->first + kHour;
+        return it != seen.end() && it->second.first >= since && it->second.first > ps.first + kHour;
+    };
+    auto novel_key = [&](std::string_view p, std::string_view key, TimeMs since) {
+        const FirstSeen* ps;
+        bool all = principal_gate(p, ps);
+        return ps ? key_new(*ps, key, since) : all;
     };
     // How many of apis (a map keyed by API name) are novel for p: novel() for each, with the
     // principal looked up once.
     auto count_novel_apis = [&](std::string_view p, const auto& apis, TimeMs since) -> size_t {
-        if (!baselined)
-            return apis.size();
-        if (p.empty())
-            return 0;
-        const FirstSeen* ps = principal_seen(p);
-        if (!ps)
-            return 0;
-        if (ps->first > learned)
-            return apis.size();
+        const FirstSeen* ps;
+        if (bool all = principal_gate(p, ps); !ps)
+            return all ? apis.size() : 0;
         key_probe.assign("api\x1f").append(p).append("\x1f");
         const size_t prefix = key_probe.size();
         size_t n = 0;
         for (const auto& entry : apis) {
             key_probe.resize(prefix);
             key_probe.append(entry.first);
-            auto it = seen.find(std::string_view(key_probe));
-            n += it != seen.end() && it->second.first >= since &&
-                 it->second.first > ps->first + kHour;
+            n += key_new(*ps, key_probe, since);
         }
         return n;
     };

@@ -2,8 +2,10 @@
 // Text fields are SharedText: findings of one rule share its title and tags, findings of one
 // record or one principal share those strings, so millions of findings stay small.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/shared_text.h"
@@ -45,6 +47,38 @@ SharedText StableIdText(std::string_view key);
 //! Fills the record half of f (time, event, actor, endpoints, account, region, position) from rec;
 //! file is the record's file path. interner (may be null) shares repeated values between findings.
 void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner);
+
+//! The permutation that orders items by their findings' time, file, position and rule id
+//! (texts by text; equal keys keep their order): order[i] indexes the i-th item. finding(item)
+//! gives an item's Finding. Sorts small keys (the texts as ranks), never the items.
+template <typename Range, typename FindingOf>
+std::vector<uint32_t> FindingOrderOf(const Range& items, FindingOf finding) {
+    auto file_rank =
+        TextRanks(items, [&](const auto& x) -> const SharedText& { return finding(x).file; });
+    auto rule_rank =
+        TextRanks(items, [&](const auto& x) -> const SharedText& { return finding(x).rule_id; });
+    struct Key {
+        TimeMs time;
+        uint64_t pos;
+        uint32_t file, rule, index;
+        bool operator<(const Key& o) const {
+            return std::tie(time, file, pos, rule, index) <
+                   std::tie(o.time, o.file, o.pos, o.rule, o.index);
+        }
+    };
+    std::vector<Key> keys;
+    keys.reserve(std::size(items));
+    for (const auto& x : items) {
+        const auto& f = finding(x);
+        keys.push_back({f.time, f.line_or_index, file_rank[f.file.identity()],
+                        rule_rank[f.rule_id.identity()], uint32_t(keys.size())});
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<uint32_t> order(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+        order[i] = keys[i].index;
+    return order;
+}
 
 //! Numeric rank of a level name (informational 0 … critical 4; unknown -1).
 int LevelRank(std::string_view level);

@@ -253,32 +253,7 @@ InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
 } // namespace
 
 std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings) {
-    // Sorts small keys: time, file, position, rule id as ranks, the original position last (so
-    // the order is total).
-    auto file_rank =
-        TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.file; });
-    auto rule_rank =
-        TextRanks(findings, [](const Finding& f) -> const SharedText& { return f.rule_id; });
-    struct Key {
-        TimeMs time;
-        uint64_t pos;
-        uint32_t file, rule, index;
-        bool operator<(const Key& o) const {
-            return std::tie(time, file, pos, rule, index) <
-                   std::tie(o.time, o.file, o.pos, o.rule, o.index);
-        }
-    };
-    std::vector<Key> keys(findings.size());
-    for (size_t i = 0; i < findings.size(); ++i) {
-        const Finding& f = findings[i];
-        keys[i] = {f.time, f.line_or_index, file_rank[f.file.identity()],
-                   rule_rank[f.rule_id.identity()], uint32_t(i)};
-    }
-    std::sort(keys.begin(), keys.end());
-    std::vector<uint32_t> order(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i)
-        order[i] = keys[i].index;
-    return order;
+    return FindingOrderOf(findings, [](const Finding& f) -> const Finding& { return f; });
 }
 
 void SortFindings(std::vector<Finding>& findings) {
@@ -315,8 +290,8 @@ bool FindingOrderLess(const Finding& a, const Finding& b) {
     return a.rule_id.view() < b.rule_id.view();
 }
 
-std::vector<Finding> MergeRuns(const std::vector<std::vector<Finding>*>& runs,
-                               const std::vector<std::vector<uint32_t>>& orders) {
+std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs,
+                                     const std::vector<std::vector<uint32_t>>& orders) {
     size_t total = 0;
     for (const auto* r : runs)
         total += r->size();
@@ -340,10 +315,6 @@ std::vector<Finding> MergeRuns(const std::vector<std::vector<Finding>*>& runs,
     for (auto* r : runs)
         std::vector<Finding>().swap(*r);
     return out;
-}
-
-std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs) {
-    return MergeRuns(runs, {});
 }
 
 void MergeAfter(std::vector<Finding>& into, std::vector<Finding>&& later) {
@@ -470,7 +441,7 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
             orders[r] = FindingOrder(*runs[r]);
     }
     lap(result.timings.sort);
-    result.findings = MergeRuns(runs, orders);
+    result.findings = MergeSortedRuns(runs, orders);
     orders.clear();
     lap(result.timings.merge);
     if (analytics_thread.joinable())

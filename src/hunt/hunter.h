@@ -110,8 +110,7 @@ struct HuntResult {
         double merge = 0; //!< the per-thread runs merged into one
         //! waiting for correlation and behaviour, then their findings sorted and merged in
         double join = 0;
-        double release = 0; //!< the per-thread collectors freed
-
+        double release = 0;   //!< the per-thread collectors freed
         double incidents = 0; //!< incident grouping
     } timings;
 };
@@ -143,13 +142,10 @@ std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings);
 
 //! Merges runs that are each in SortFindings order into one vector in that order, emptying
 //! them; on equal keys a finding of an earlier run comes first (as one sort of the runs
-//! concatenated would place it).
-std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs);
-
-//! MergeSortedRuns for runs read through permutations: run r in the order orders[r] gives
-//! (FindingOrder of it; a missing or empty permutation reads the run as it is).
-std::vector<Finding> MergeRuns(const std::vector<std::vector<Finding>*>& runs,
-                               const std::vector<std::vector<uint32_t>>& orders);
+//! concatenated would place it). A run with a permutation in orders (FindingOrder of it) is
+//! read in that order instead; a missing or empty one reads the run as it is.
+std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs,
+                                     const std::vector<std::vector<uint32_t>>& orders = {});
 
 //! Merges later (in SortFindings order) into into (in that order), emptying later; on equal
 //! keys into's findings come first.

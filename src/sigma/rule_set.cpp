@@ -688,14 +688,18 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
                 return;
         sc.matches.push_back(i);
     };
+    // Index keys are lower-case: the value folded into the scratch key.
+    auto folded = [&](std::string_view value) -> const std::string& {
+        sc.key.assign(value);
+        for (auto& c : sc.key)
+            c = AsciiLower(c);
+        return sc.key;
+    };
     auto lookup = [&](const std::unordered_map<std::string, std::vector<uint32_t>>& map,
                       std::string_view value) {
         if (map.empty() || value.empty())
             return;
-        sc.key.assign(value);
-        for (auto& c : sc.key)
-            c = AsciiLower(c);
-        auto it = map.find(sc.key);
+        auto it = map.find(folded(value));
         if (it == map.end())
             return;
         for (uint32_t i : it->second)
@@ -717,10 +721,7 @@ void RuleSet::Match(const Event& ev, const Normalized& norm, Scratch& scratch,
                 undecided = true;
                 return false;
             }
-            sc.key.assign(v.s);
-            for (auto& c : sc.key)
-                c = AsciiLower(c);
-            if (auto it = fi.by_value.find(sc.key); it != fi.by_value.end())
+            if (auto it = fi.by_value.find(folded(v.s)); it != fi.by_value.end())
                 sc.candidates.insert(sc.candidates.end(), it->second.begin(), it->second.end());
             return true;
         });

@@ -108,7 +108,7 @@ TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
 // The hunt's path: runs read through their FindingOrder permutations and merged, then a last
 // run merged in after them (in place when there is room, into a new vector otherwise), gives
 // the same order as one sort of everything concatenated.
-TEST(MergeRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
+TEST(MergeSortedRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
     RandomFindings random(11);
     for (int round = 0; round < 60; ++round) {
         random.NewRound();
@@ -130,7 +130,7 @@ TEST(MergeRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
             runs.push_back(&part);
             orders.push_back(FindingOrder(part));
         }
-        auto merged = MergeRuns(runs, orders);
+        auto merged = MergeSortedRuns(runs, orders);
         if (round % 2)
             merged.reserve(merged.size() + later.size()); // the in-place path
         SortFindings(later);

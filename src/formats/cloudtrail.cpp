@@ -24,7 +24,8 @@ simdjson::dom::parser& ThreadInnerParser() {
 
 bool Has(element e, std::string_view key) {
     simdjson::dom::object obj;
-    if (e.get_object().get(obj) != simdjson::SUCCESS) return false;
+    if (e.get_object().get(obj) != simdjson::SUCCESS)
+        return false;
     element v;
     return obj.at_key(key).get(v) == simdjson::SUCCESS;
 }
@@ -32,7 +33,8 @@ bool Has(element e, std::string_view key) {
 // A parsed JSON null standing for "absent": a default-constructed element must never be read.
 element Absent() {
     static simdjson::dom::parser parser;
-    static const element null_element = parser.parse(simdjson::padded_string(std::string_view("null"))).value();
+    static const element null_element =
+        parser.parse(simdjson::padded_string(std::string_view("null"))).value();
     return null_element;
 }
 
@@ -46,7 +48,8 @@ element At(element e, std::string_view key) {
 
 std::string_view Str(element e) {
     std::string_view s;
-    if (e.get_string().get(s) == simdjson::SUCCESS) return s;
+    if (e.get_string().get(s) == simdjson::SUCCESS)
+        return s;
     return {};
 }
 
@@ -61,13 +64,15 @@ public:
             report_.Bad(position, "cloudtrail.not_an_object");
             return;
         }
-        if (LooksLikeCloudTrailEvent(v)) return Emit(v, line);
+        if (LooksLikeCloudTrailEvent(v))
+            return Emit(v, line);
         element detail = At(v, "detail");
         if (Has(v, "detail-type") && detail.type() == element_type::OBJECT &&
             LooksLikeCloudTrailEvent(detail))
             return Emit(detail, line);
         std::string_view inner = Str(At(v, "CloudTrailEvent"));
-        if (!inner.empty()) return Lookup(inner, line, position);
+        if (!inner.empty())
+            return Lookup(inner, line, position);
         report_.Bad(position, "cloudtrail.not_an_event");
     }
 
@@ -75,19 +80,22 @@ public:
     void Document(element root) {
         if (root.type() == element_type::ARRAY) {
             uint64_t i = 0;
-            for (auto v : simdjson::dom::array(root)) Value(v, 0, i++);
+            for (auto v : simdjson::dom::array(root))
+                Value(v, 0, i++);
             return;
         }
         element records = At(root, "Records");
         if (records.type() == element_type::ARRAY) {
             uint64_t i = 0;
-            for (auto v : simdjson::dom::array(records)) Value(v, 0, i++);
+            for (auto v : simdjson::dom::array(records))
+                Value(v, 0, i++);
             return;
         }
         element events = At(root, "Events");
         if (events.type() == element_type::ARRAY) {
             uint64_t i = 0;
-            for (auto v : simdjson::dom::array(events)) Value(v, 0, i++);
+            for (auto v : simdjson::dom::array(events))
+                Value(v, 0, i++);
             return;
         }
         Value(root, 0, 0);
@@ -104,9 +112,9 @@ private:
         element inner;
         auto err = ThreadInnerParser().parse(copy).get(inner);
         if (err) {
-            report_.Bad(position, std::string("cloudtrail.lookup_inner_json: ") +
-                                      simdjson::error_message(err),
-                        json);
+            report_.Bad(
+                position,
+                std::string("cloudtrail.lookup_inner_json: ") + simdjson::error_message(err), json);
             return;
         }
         if (!LooksLikeCloudTrailEvent(inner)) {
@@ -143,14 +151,19 @@ size_t MatchingEnd(std::string_view s, size_t pos) {
     for (size_t i = pos; i < s.size(); ++i) {
         char c = s[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') ++depth;
+        if (c == '"')
+            in_string = true;
+        else if (c == '{' || c == '[')
+            ++depth;
         else if (c == '}' || c == ']') {
-            if (--depth == 0) return i + 1;
+            if (--depth == 0)
+                return i + 1;
         }
     }
     return std::string_view::npos;
@@ -162,12 +175,14 @@ void Salvage(std::string_view data, simdjson::error_code doc_error, Emitter& emi
              DecodeReport& report) {
     size_t start = std::string_view::npos;
     size_t key = data.find("\"Records\"");
-    if (key == std::string_view::npos) key = data.find("\"Events\"");
+    if (key == std::string_view::npos)
+        key = data.find("\"Events\"");
     if (key != std::string_view::npos) {
         start = data.find('[', key);
     } else {
         size_t first = data.find_first_not_of(" \t\r\n");
-        if (first != std::string_view::npos && data[first] == '[') start = first;
+        if (first != std::string_view::npos && data[first] == '[')
+            start = first;
     }
     if (start == std::string_view::npos) {
         report.Bad(0, std::string("json.invalid: ") + simdjson::error_message(doc_error),
@@ -178,7 +193,8 @@ void Salvage(std::string_view data, simdjson::error_code doc_error, Emitter& emi
     uint64_t index = 0;
     while (pos < data.size()) {
         pos = data.find_first_not_of(" \t\r\n,", pos);
-        if (pos == std::string_view::npos || data[pos] == ']') return;
+        if (pos == std::string_view::npos || data[pos] == ']')
+            return;
         if (data[pos] != '{') {
             report.Bad(pos, "json.unexpected_byte_in_array", data.substr(pos, 120));
             return;
@@ -209,8 +225,10 @@ public:
         Emitter emitter(emit, report);
         element root;
         auto err = ThreadParser().parse(data.data(), data.size(), false).get(root);
-        if (err) Salvage(data, err, emitter, report);
-        else emitter.Document(root);
+        if (err)
+            Salvage(data, err, emitter, report);
+        else
+            emitter.Document(root);
         emitter.Finish();
     }
 };
@@ -230,8 +248,8 @@ public:
                 element v;
                 auto err = ThreadParser().parse(text.data(), text.size(), false).get(v);
                 if (err) {
-                    report.Bad(line, std::string("json.invalid_line: ") +
-                                         simdjson::error_message(err),
+                    report.Bad(line,
+                               std::string("json.invalid_line: ") + simdjson::error_message(err),
                                text);
                 } else {
                     emitter.Value(v, line, line);
@@ -256,9 +274,10 @@ public:
         }
         simdjson::dom::array files;
         size_t n = 0;
-        if (At(root, "logFiles").get_array().get(files) == simdjson::SUCCESS) n = files.size();
-        report.Note("CloudTrail digest file covering " + std::to_string(n) +
-                    " log file(s), " + std::string(Str(At(root, "digestStartTime"))) + " to " +
+        if (At(root, "logFiles").get_array().get(files) == simdjson::SUCCESS)
+            n = files.size();
+        report.Note("CloudTrail digest file covering " + std::to_string(n) + " log file(s), " +
+                    std::string(Str(At(root, "digestStartTime"))) + " to " +
                     std::string(Str(At(root, "digestEndTime"))));
     }
 };
@@ -287,8 +306,10 @@ public:
     }
     int Sniff(std::string_view head, const FileInfo& info) const override {
         std::string_view s = SkipSpace(head);
-        if (s.empty()) return 0;
-        bool ct_path = info.hints.service == "CloudTrail" || info.hints.service == "CloudTrail-Insight";
+        if (s.empty())
+            return 0;
+        bool ct_path =
+            info.hints.service == "CloudTrail" || info.hints.service == "CloudTrail-Insight";
         if (s[0] == '{') {
             size_t records = s.find("\"Records\"");
             if (records != std::string_view::npos && records < 64)
@@ -296,9 +317,11 @@ public:
                                s.find("[]", records) != std::string_view::npos
                            ? 95
                            : 60;
-            if (s.find("\"Events\"") < 64 && s.find("\"CloudTrailEvent\"") != std::string_view::npos)
+            if (s.find("\"Events\"") < 64 &&
+                s.find("\"CloudTrailEvent\"") != std::string_view::npos)
                 return 95;
-            if (MentionsEventFields(s)) return ct_path ? 90 : 70;
+            if (MentionsEventFields(s))
+                return ct_path ? 90 : 70;
             return 0;
         }
         if (s[0] == '[') {
@@ -325,11 +348,14 @@ public:
     }
     int Sniff(std::string_view head, const FileInfo&) const override {
         std::string_view s = SkipSpace(head);
-        if (s.empty() || s[0] != '{') return 0;
+        if (s.empty() || s[0] != '{')
+            return 0;
         size_t nl = s.find('\n');
         std::string_view first = Trim(s.substr(0, nl));
-        if (first.empty() || first.back() != '}') return 0;
-        if (MentionsEventFields(first) || first.find("\"CloudTrailEvent\"") != std::string_view::npos)
+        if (first.empty() || first.back() != '}')
+            return 0;
+        if (MentionsEventFields(first) ||
+            first.find("\"CloudTrailEvent\"") != std::string_view::npos)
             return 80;
         return 0;
     }
@@ -343,7 +369,8 @@ class CloudTrailDigestFormatImpl final : public Format {
 public:
     std::string_view Name() const override { return "cloudtrail-digest"; }
     std::string_view Description() const override {
-        return "CloudTrail digest files (hash chain of delivered log files): recognized, not hunted";
+        return "CloudTrail digest files (hash chain of delivered log files): recognized, not "
+               "hunted";
     }
     std::string_view Example() const override {
         return R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","logFiles":[…],…})";
@@ -351,7 +378,8 @@ public:
     int Sniff(std::string_view head, const FileInfo& info) const override {
         // The digest keys come first in the document (awsAccountId, digestStartTime, …).
         std::string_view s = SkipSpace(head).substr(0, 1024);
-        if (s.empty() || s[0] != '{') return 0;
+        if (s.empty() || s[0] != '{')
+            return 0;
         if (s.find("\"digestStartTime\"") != std::string_view::npos ||
             s.find("\"digestPublicKeyFingerprint\"") != std::string_view::npos)
             return 98;
@@ -366,7 +394,8 @@ public:
 } // namespace
 
 bool LooksLikeCloudTrailEvent(element e) {
-    return Has(e, "eventName") && (Has(e, "eventVersion") || (Has(e, "eventSource") && Has(e, "eventTime")));
+    return Has(e, "eventName") &&
+           (Has(e, "eventVersion") || (Has(e, "eventSource") && Has(e, "eventTime")));
 }
 
 void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) {
@@ -376,7 +405,8 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
     n.logsource.service = "cloudtrail";
     n.source_type = "cloudtrail";
     std::string_view time = Str(At(ev, "eventTime"));
-    if (auto t = ParseIsoTime(time)) n.time = *t;
+    if (auto t = ParseIsoTime(time))
+        n.time = *t;
     n.event_id = Str(At(ev, "eventID"));
     n.action = Str(At(ev, "eventName"));
     n.service = Str(At(ev, "eventSource"));
@@ -395,13 +425,18 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
     n.session_issuer = Str(At(issuer, "arn"));
     n.mfa = Str(At(At(ctx, "attributes"), "mfaAuthenticated"));
     n.account = Str(At(ev, "recipientAccountId"));
-    if (n.account.empty()) n.account = Str(At(ui, "accountId"));
+    if (n.account.empty())
+        n.account = Str(At(ui, "accountId"));
 
     std::string_view name = Str(At(ui, "userName"));
-    if (name.empty()) name = Str(At(issuer, "userName"));
-    if (name.empty() && n.actor_type == "Root") name = "root";
-    if (name.empty()) name = Str(At(ui, "invokedBy"));
-    if (name.empty()) name = Str(At(ui, "principalId"));
+    if (name.empty())
+        name = Str(At(issuer, "userName"));
+    if (name.empty() && n.actor_type == "Root")
+        name = "root";
+    if (name.empty())
+        name = Str(At(ui, "invokedBy"));
+    if (name.empty())
+        name = Str(At(ui, "principalId"));
     n.actor_name = name;
 
     // EC2 instance-profile sessions are named after the instance id.
@@ -414,10 +449,13 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
     bool failed = !n.error_code.empty();
     if (n.action == "ConsoleLogin") {
         element resp = At(ev, "responseElements");
-        if (Str(At(resp, "ConsoleLogin")) == "Failure") failed = true;
+        if (Str(At(resp, "ConsoleLogin")) == "Failure")
+            failed = true;
         std::string_view mfa_used = Str(At(At(ev, "additionalEventData"), "MFAUsed"));
-        if (mfa_used == "Yes") n.mfa = "true";
-        else if (mfa_used == "No") n.mfa = "false";
+        if (mfa_used == "Yes")
+            n.mfa = "true";
+        else if (mfa_used == "No")
+            n.mfa = "false";
     }
     n.outcome = failed ? "failure" : "success";
 
@@ -440,17 +478,19 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
                 n.resource = scratch.resource;
             }
         } else {
-            for (std::string_view k : {"userName", "roleName", "functionName", "name",
-                                       "trailName", "secretId", "groupId", "instanceId",
-                                       "detectorId", "keyId", "policyArn"}) {
+            for (std::string_view k :
+                 {"userName", "roleName", "functionName", "name", "trailName", "secretId",
+                  "groupId", "instanceId", "detectorId", "keyId", "policyArn"}) {
                 n.resource = Str(At(req, k));
-                if (!n.resource.empty()) break;
+                if (!n.resource.empty())
+                    break;
             }
         }
     }
     if (n.instance_id.empty()) {
         std::string_view id = Str(At(At(ev, "requestParameters"), "instanceId"));
-        if (StartsWith(id, "i-")) n.instance_id = id;
+        if (StartsWith(id, "i-"))
+            n.instance_id = id;
     }
 }
 

@@ -15,13 +15,15 @@ Result<Table> TakeResult(duckdb_result& res) {
     idx_t ncol = duckdb_column_count(&res);
     idx_t nrow = duckdb_row_count(&res);
     t.columns.reserve(ncol);
-    for (idx_t c = 0; c < ncol; ++c) t.columns.emplace_back(duckdb_column_name(&res, c));
+    for (idx_t c = 0; c < ncol; ++c)
+        t.columns.emplace_back(duckdb_column_name(&res, c));
     t.rows.resize(nrow);
     for (idx_t r = 0; r < nrow; ++r) {
         auto& row = t.rows[r];
         row.resize(ncol);
         for (idx_t c = 0; c < ncol; ++c) {
-            if (duckdb_value_is_null(&res, c, r)) continue;
+            if (duckdb_value_is_null(&res, c, r))
+                continue;
             char* v = duckdb_value_varchar(&res, c, r);
             if (v) {
                 row[c] = std::string(v);
@@ -37,12 +39,14 @@ Result<Table> TakeResult(duckdb_result& res) {
 
 int Table::Column(std::string_view name) const {
     for (size_t i = 0; i < columns.size(); ++i)
-        if (columns[i] == name) return int(i);
+        if (columns[i] == name)
+            return int(i);
     return -1;
 }
 
 std::string Table::Cell(size_t row, size_t col) const {
-    if (row >= rows.size() || col >= rows[row].size() || !rows[row][col]) return {};
+    if (row >= rows.size() || col >= rows[row].size() || !rows[row][col])
+        return {};
     return *rows[row][col];
 }
 
@@ -54,7 +58,8 @@ std::string Table::Cell(size_t row, std::string_view name) const {
 bool LibraryAtLeast(int major, int minor) {
     const char* v = duckdb_library_version();
     int ma = 0, mi = 0;
-    if (!v || std::sscanf(v, "v%d.%d", &ma, &mi) != 2) return false;
+    if (!v || std::sscanf(v, "v%d.%d", &ma, &mi) != 2)
+        return false;
     return ma > major || (ma == major && mi >= minor);
 }
 
@@ -77,7 +82,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool r
     duckdb_destroy_config(&config);
     if (st != DuckDBSuccess) {
         Error e = DbError("store.open", err);
-        if (err) duckdb_free(err);
+        if (err)
+            duckdb_free(err);
         db->db_ = nullptr;
         return e;
     }
@@ -85,7 +91,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool r
 }
 
 Database::~Database() {
-    if (db_) duckdb_close(&db_);
+    if (db_)
+        duckdb_close(&db_);
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const Database& db) {
@@ -96,7 +103,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const Database& db) {
 }
 
 Connection::~Connection() {
-    if (con_) duckdb_disconnect(&con_);
+    if (con_)
+        duckdb_disconnect(&con_);
 }
 
 Status Connection::Exec(const std::string& sql) {
@@ -149,7 +157,9 @@ Result<Table> Connection::QueryParams(const std::string& sql,
     return TakeResult(res);
 }
 
-void Connection::Interrupt() { duckdb_interrupt(con_); }
+void Connection::Interrupt() {
+    duckdb_interrupt(con_);
+}
 
 Result<std::unique_ptr<Appender>> Appender::Open(Connection& con, const std::string& table) {
     std::unique_ptr<Appender> a(new Appender());
@@ -163,7 +173,8 @@ Result<std::unique_ptr<Appender>> Appender::Open(Connection& con, const std::str
 }
 
 Appender::~Appender() {
-    if (app_) duckdb_appender_destroy(&app_);
+    if (app_)
+        duckdb_appender_destroy(&app_);
 }
 
 Status Appender::Check(duckdb_state st) {
@@ -182,11 +193,21 @@ void Appender::Str(std::string_view s, bool empty_is_null) {
     (void)Check(duckdb_append_varchar_length(app_, s.data(), s.size()));
 }
 
-void Appender::Null() { (void)Check(duckdb_append_null(app_)); }
-void Appender::Int(int64_t v) { (void)Check(duckdb_append_int64(app_, v)); }
-void Appender::UInt(uint64_t v) { (void)Check(duckdb_append_uint64(app_, v)); }
-void Appender::Double(double v) { (void)Check(duckdb_append_double(app_, v)); }
-void Appender::Bool(bool v) { (void)Check(duckdb_append_bool(app_, v)); }
+void Appender::Null() {
+    (void)Check(duckdb_append_null(app_));
+}
+void Appender::Int(int64_t v) {
+    (void)Check(duckdb_append_int64(app_, v));
+}
+void Appender::UInt(uint64_t v) {
+    (void)Check(duckdb_append_uint64(app_, v));
+}
+void Appender::Double(double v) {
+    (void)Check(duckdb_append_double(app_, v));
+}
+void Appender::Bool(bool v) {
+    (void)Check(duckdb_append_bool(app_, v));
+}
 
 void Appender::TimeMs(int64_t ms, bool zero_is_null) {
     if (ms == 0 && zero_is_null) {
@@ -197,38 +218,46 @@ void Appender::TimeMs(int64_t ms, bool zero_is_null) {
     (void)Check(duckdb_append_timestamp(app_, ts));
 }
 
-void Appender::StrList(const std::vector<std::string>& items) { StrListOf(items); }
-void Appender::StrList(const std::vector<SharedText>& items) { StrListOf(items); }
+void Appender::StrList(const std::vector<std::string>& items) {
+    StrListOf(items);
+}
+void Appender::StrList(const std::vector<SharedText>& items) {
+    StrListOf(items);
+}
 
-template <typename Items>
-void Appender::StrListOf(const Items& items) {
+template <typename Items> void Appender::StrListOf(const Items& items) {
     duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
     std::vector<duckdb_value> vals;
     vals.reserve(items.size());
-    for (const auto& s : items) vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
+    for (const auto& s : items)
+        vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
     duckdb_value list = duckdb_create_list_value(vt, vals.data(), vals.size());
     (void)Check(duckdb_append_value(app_, list));
     duckdb_destroy_value(&list);
-    for (auto& v : vals) duckdb_destroy_value(&v);
+    for (auto& v : vals)
+        duckdb_destroy_value(&v);
     duckdb_destroy_logical_type(&vt);
 }
 
 Status Appender::EndRow() {
     (void)Check(duckdb_appender_end_row(app_));
-    if (!error_.empty()) return Error{"store.append", error_};
+    if (!error_.empty())
+        return Error{"store.append", error_};
     return Ok{};
 }
 
 Status Appender::Flush() {
     (void)Check(duckdb_appender_flush(app_));
-    if (!error_.empty()) return Error{"store.append", error_};
+    if (!error_.empty())
+        return Error{"store.append", error_};
     return Ok{};
 }
 
 std::string SqlQuote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += '\'';
+        if (c == '\'')
+            out += '\'';
         out += c;
     }
     out += '\'';

@@ -102,8 +102,7 @@ public:
 private:
     Appender() = default;
     Status Check(duckdb_state st);
-    template <typename Items>
-    void StrListOf(const Items& items);
+    template <typename Items> void StrListOf(const Items& items);
     duckdb_appender app_ = nullptr;
     std::string error_;
 };

@@ -40,7 +40,8 @@ std::string HexDigest(const unsigned char* md, unsigned len) {
 // Hashes src; when dst_fd >= 0 also writes every byte there.
 Result<std::string> HashStream(const std::string& src, int dst_fd) {
     int fd = open(src.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Error{"io.open", "cannot open " + src + ": " + std::strerror(errno)};
+    if (fd < 0)
+        return Error{"io.open", "cannot open " + src + ": " + std::strerror(errno)};
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
     std::string buf(kReadBlock, '\0');
@@ -49,16 +50,19 @@ Result<std::string> HashStream(const std::string& src, int dst_fd) {
     while (true) {
         ssize_t n = read(fd, buf.data(), buf.size());
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             err = {"io.read", "cannot read " + src + ": " + std::strerror(errno)};
             ok = false;
             break;
         }
-        if (n == 0) break;
+        if (n == 0)
+            break;
         EVP_DigestUpdate(ctx, buf.data(), size_t(n));
         for (ssize_t off = 0; dst_fd >= 0 && off < n;) {
             ssize_t w = write(dst_fd, buf.data() + off, size_t(n - off));
-            if (w < 0 && errno == EINTR) continue;
+            if (w < 0 && errno == EINTR)
+                continue;
             if (w <= 0) {
                 err = {"io.write",
                        std::string("cannot write evidence copy: ") + std::strerror(errno)};
@@ -67,37 +71,41 @@ Result<std::string> HashStream(const std::string& src, int dst_fd) {
             }
             off += w;
         }
-        if (!ok) break;
+        if (!ok)
+            break;
     }
     close(fd);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    if (!ok) return err;
+    if (!ok)
+        return err;
     return HexDigest(md, len);
 }
 
 // Runs fn(i) for i in [0, n) on up to threads threads.
-template <typename Fn>
-void ParallelFor(size_t n, unsigned threads, Fn fn) {
+template <typename Fn> void ParallelFor(size_t n, unsigned threads, Fn fn) {
     std::atomic<size_t> next{0};
     auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+        for (size_t i; (i = next.fetch_add(1)) < n;)
+            fn(i);
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(work);
+    for (unsigned t = 1; t < threads && t < n; ++t)
+        pool.emplace_back(work);
     work();
-    for (auto& th : pool) th.join();
+    for (auto& th : pool)
+        th.join();
 }
 
 struct Candidate {
-    std::string path;          // as discovered
+    std::string path; // as discovered
     std::string sha256;
     uint64_t size = 0;
-    std::string evidence_rel;  // relative to the case dir (copied) or absolute (in place)
-    std::string scan_path;     // what Scan reads
-    size_t report = 0;         // index into result.files
+    std::string evidence_rel; // relative to the case dir (copied) or absolute (in place)
+    std::string scan_path;    // what Scan reads
+    size_t report = 0;        // index into result.files
 };
 
 using Clock = std::chrono::steady_clock;
@@ -143,14 +151,17 @@ public:
         file_ok_ = cur_ != SIZE_MAX && Ensure();
     }
     void OnRecord(const Record& rec) override {
-        if (!file_ok_) return;
+        if (!file_ok_)
+            return;
         batch_.Add(rec);
-        if (batch_.size() >= sh_.options.batch_rows || batch_.bytes() >= kBatchBytes) Flush();
+        if (batch_.size() >= sh_.options.batch_rows || batch_.bytes() >= kBatchBytes)
+            Flush();
     }
     void EndFile(const FileOutcome& o) override {
         if (cur_ == SIZE_MAX) {
             auto it = sh_.by_path.find(o.info.path);
-            if (it == sh_.by_path.end()) return;
+            if (it == sh_.by_path.end())
+                return;
             cur_ = it->second; // not decoded (unreadable): recorded like any other file
             file_ok_ = Ensure();
         }
@@ -161,9 +172,11 @@ public:
 
     //! Commits the files appended so far (at a file boundary).
     void Commit() {
-        if (!txn_ || group_.empty()) return;
+        if (!txn_ || group_.empty())
+            return;
         auto t0 = Clock::now();
-        if (auto st = txn_->Flush(); !st) return Fail(st.error().message, SIZE_MAX);
+        if (auto st = txn_->Flush(); !st)
+            return Fail(st.error().message, SIZE_MAX);
         append_ += Since(t0);
         std::lock_guard lock(sh_.mu);
         t0 = Clock::now();
@@ -204,7 +217,8 @@ public:
 private:
     void FinishFile(const FileOutcome& o) {
         size_t f = cur_;
-        if (!file_ok_) return;
+        if (!file_ok_)
+            return;
         bool window = sh_.options.scan.since || sh_.options.scan.until;
         if (window && o.records == 0 && o.error.empty() && !o.skipped) {
             // Nothing of the file falls inside --since/--until: it is not recorded.
@@ -212,7 +226,8 @@ private:
             return;
         }
         Flush();
-        if (!file_ok_) return;
+        if (!file_ok_)
+            return;
         const Candidate& c = sh_.todo[f];
         FileEntry e;
         e.sha256 = c.sha256;
@@ -229,9 +244,11 @@ private:
         e.error = o.error;
         auto t0 = Clock::now();
         Status st = txn_->AppendFindings(sh_.findings[f], c.sha256, c.path);
-        if (st) st = txn_->AddFile(e);
+        if (st)
+            st = txn_->AddFile(e);
         append_ += Since(t0);
-        if (!st) return Fail(st.error().message, f);
+        if (!st)
+            return Fail(st.error().message, f);
         group_.push_back({f, std::move(e)});
         group_events_ += o.records;
         if (group_events_ >= sh_.options.commit_events ||
@@ -239,11 +256,11 @@ private:
             Commit();
     }
 
-
     IngestFileReport& Report(size_t f) { return sh_.result.files[sh_.todo[f].report]; }
 
     bool Ensure() {
-        if (txn_) return true;
+        if (txn_)
+            return true;
         auto t = IngestTxn::Begin(sh_.store);
         if (!t) {
             Fail(t.error().message, cur_);
@@ -254,17 +271,20 @@ private:
     }
 
     void Flush() {
-        if (batch_.size() == 0) return;
+        if (batch_.size() == 0)
+            return;
         auto t0 = Clock::now();
         auto st = txn_->Append(batch_, sh_.todo[cur_].sha256);
         append_ += Since(t0);
         batch_ = EventBatch();
-        if (!st) Fail(st.error().message, cur_);
+        if (!st)
+            Fail(st.error().message, cur_);
     }
 
     // The transaction is lost: every file in it (and file f) failed.
     void Fail(const std::string& why, size_t f) {
-        if (txn_) txn_->Rollback();
+        if (txn_)
+            txn_->Rollback();
         txn_.reset();
         for (auto& [file, e] : group_) {
             Report(file).status = IngestFileReport::Status::Failed;
@@ -298,7 +318,8 @@ void RemoveCopy(const std::string& case_dir, const std::string& rel) {
     fs::remove(p, ec);
     fs::path evidence = fs::path(case_dir) / "evidence";
     for (p = p.parent_path(); p != evidence && p.has_relative_path(); p = p.parent_path())
-        if (!fs::remove(p, ec)) break; // fails on a non-empty directory
+        if (!fs::remove(p, ec))
+            break; // fails on a non-empty directory
 }
 
 // Copies src into the case (hashing again on the way), read-only, atomically renamed into place.
@@ -308,18 +329,22 @@ Status CopyEvidence(const std::string& case_dir, const Candidate& c) {
     fs::path target = fs::path(case_dir) / c.evidence_rel;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
-    if (ec) return Error{"evidence.mkdir", "cannot create " + target.parent_path().string()};
+    if (ec)
+        return Error{"evidence.mkdir", "cannot create " + target.parent_path().string()};
     std::string tmp = target.string() + ".partial";
     ::chmod(tmp.c_str(), 0600);
     ::unlink(tmp.c_str());
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Error{"evidence.create", "cannot create " + tmp + ": " + std::strerror(errno)};
+    if (fd < 0)
+        return Error{"evidence.create", "cannot create " + tmp + ": " + std::strerror(errno)};
     auto h = HashStream(c.path, fd);
     bool closed = close(fd) == 0;
     if (!h.ok() || !closed || h.value() != c.sha256) {
         ::unlink(tmp.c_str());
-        if (!h.ok()) return h.error();
-        if (!closed) return Error{"evidence.write", "cannot write " + tmp};
+        if (!h.ok())
+            return h.error();
+        if (!closed)
+            return Error{"evidence.write", "cannot write " + tmp};
         return Error{"evidence.changed", c.path + " changed while it was being ingested"};
     }
     if (::chmod(tmp.c_str(), 0444) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
@@ -334,11 +359,13 @@ Status CopyEvidence(const std::string& case_dir, const Candidate& c) {
 Status SyncEvidence(const std::string& case_dir) {
     std::string dir = (fs::path(case_dir) / "evidence").string();
     int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return Error{"evidence.sync", "cannot open " + dir + ": " + std::strerror(errno)};
+    if (fd < 0)
+        return Error{"evidence.sync", "cannot open " + dir + ": " + std::strerror(errno)};
     bool ok = syncfs(fd) == 0;
     int err = errno;
     close(fd);
-    if (!ok) return Error{"evidence.sync", "cannot flush " + dir + ": " + std::strerror(err)};
+    if (!ok)
+        return Error{"evidence.sync", "cannot flush " + dir + ": " + std::strerror(err)};
     return Ok{};
 }
 
@@ -348,15 +375,18 @@ public:
     ScopedSetting(Connection& con, const std::string& name, unsigned value)
         : con_(con), name_(name) {
         auto before = con_.Query("SELECT current_setting('" + name_ + "')");
-        if (!before || before.value().rows.empty()) return;
+        if (!before || before.value().rows.empty())
+            return;
         previous_ = before.value().Cell(0, 0);
-        if (previous_.empty() || !std::all_of(previous_.begin(), previous_.end(),
+        if (previous_.empty() ||
+            !std::all_of(previous_.begin(), previous_.end(),
                          [](unsigned char c) { return std::isdigit(c) != 0; }) ||
             !con_.Exec("SET " + name_ + " = " + std::to_string(value)))
             previous_.clear();
     }
     ~ScopedSetting() {
-        if (!previous_.empty()) (void)con_.Exec("SET " + name_ + " = " + previous_);
+        if (!previous_.empty())
+            (void)con_.Exec("SET " + name_ + " = " + previous_);
     }
 
 private:
@@ -367,7 +397,9 @@ private:
 
 } // namespace
 
-Result<std::string> Sha256File(const std::string& path) { return HashStream(path, -1); }
+Result<std::string> Sha256File(const std::string& path) {
+    return HashStream(path, -1);
+}
 
 std::string EvidenceRelPath(const std::string& original_path, const std::string& sha256) {
     std::string tail;
@@ -380,11 +412,14 @@ std::string EvidenceRelPath(const std::string& original_path, const std::string&
     std::string safe;
     for (auto part : fs::path(tail)) {
         std::string p = part.string();
-        if (p.empty() || p == "." || p == ".." || p == "/") continue;
-        if (!safe.empty()) safe += '/';
+        if (p.empty() || p == "." || p == ".." || p == "/")
+            continue;
+        if (!safe.empty())
+            safe += '/';
         safe += p;
     }
-    if (safe.empty()) safe = "file";
+    if (safe.empty())
+        safe = "file";
     // The hash prefix goes on the name, not on a directory of its own: files of one delivery
     // day share their directories (creating eight directories per file cost ~8 ms a file).
     size_t slash = safe.rfind('/');
@@ -395,7 +430,8 @@ std::string EvidenceRelPath(const std::string& original_path, const std::string&
 
 Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     auto start = Clock::now();
-    if (store.read_only()) return Error{"case.read_only", "the case is open read-only"};
+    if (store.read_only())
+        return Error{"case.read_only", "the case is open read-only"};
     IngestResult result;
     std::vector<std::string> files = DiscoverFiles(options.scan.inputs, result.input_errors);
     // Never ingest the case into itself.
@@ -405,12 +441,13 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     for (auto& f : files) {
         fs::path abs = fs::weakly_canonical(f, ec);
         auto rel = abs.lexically_relative(case_abs);
-        if (!rel.empty() && *rel.begin() != "..") continue;
+        if (!rel.empty() && *rel.begin() != "..")
+            continue;
         kept.push_back(f);
     }
     files.swap(kept);
-    unsigned threads = options.scan.threads ? options.scan.threads
-                                            : std::thread::hardware_concurrency();
+    unsigned threads =
+        options.scan.threads ? options.scan.threads : std::thread::hardware_concurrency();
     threads = std::max(1u, threads);
 
     auto stage = Clock::now();
@@ -425,18 +462,21 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
             return;
         }
         r.sha256 = h.value();
-        struct stat st{};
-        if (::stat(files[i].c_str(), &st) == 0) sizes[i] = uint64_t(st.st_size);
+        struct stat st {};
+        if (::stat(files[i].c_str(), &st) == 0)
+            sizes[i] = uint64_t(st.st_size);
     });
     result.timings.hash = Since(stage);
 
     auto known = store.IngestedHashes();
-    if (!known) return known.error();
+    if (!known)
+        return known.error();
     std::set<std::string> seen = known.value();
     std::vector<Candidate> cands;
     for (size_t i = 0; i < files.size(); ++i) {
         auto& r = result.files[i];
-        if (r.sha256.empty()) continue;
+        if (r.sha256.empty())
+            continue;
         if (known.value().count(r.sha256)) {
             r.status = IngestFileReport::Status::AlreadyInCase;
             continue;
@@ -464,7 +504,8 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     if (options.copy) {
         ParallelFor(cands.size(), threads, [&](size_t i) {
             auto st = CopyEvidence(store.dir(), cands[i]);
-            if (!st) copy_errors[i] = st.error().message;
+            if (!st)
+                copy_errors[i] = st.error().message;
         });
     }
     if (options.copy && !cands.empty()) {
@@ -502,11 +543,13 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     if (options.hunt && !todo.empty()) {
         stage = Clock::now();
         auto h = options.hunt(scan);
-        if (!h) return h.error();
+        if (!h)
+            return h.error();
         hunt = std::move(h.value());
         for (auto& f : hunt.findings) {
             auto it = by_path.find(f.file);
-            if (it != by_path.end()) findings[it->second].push_back(std::move(f));
+            if (it != by_path.end())
+                findings[it->second].push_back(std::move(f));
         }
         hunt.findings.clear();
         result.timings.hunt = Since(stage);
@@ -535,12 +578,12 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     result.timings.decode = Since(stage);
     result.timings.append = shared.append;
     result.timings.commit = shared.commit;
-    for (auto& e : summary.input_errors) result.input_errors.push_back(e);
+    for (auto& e : summary.input_errors)
+        result.input_errors.push_back(e);
     for (const auto& o : summary.files) {
         auto it = by_path.find(o.info.path);
         if (o.pruned && it != by_path.end())
-            result.files[todo[it->second].report].status =
-                IngestFileReport::Status::OutsideWindow;
+            result.files[todo[it->second].report].status = IngestFileReport::Status::OutsideWindow;
     }
     // A file that is not recorded leaves no copy behind.
     if (options.copy)
@@ -548,7 +591,8 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
             if (result.files[c.report].status != IngestFileReport::Status::Ingested)
                 RemoveCopy(store.dir(), c.evidence_rel);
     stage = Clock::now();
-    if (result.transactions > 0) (void)store.conn().Exec("CHECKPOINT");
+    if (result.transactions > 0)
+        (void)store.conn().Exec("CHECKPOINT");
     result.timings.checkpoint = Since(stage);
 
     for (auto& r : result.files) {
@@ -567,11 +611,13 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
             break;
         case IngestFileReport::Status::Failed:
             ++result.failed;
-            if (r.error.empty()) r.error = "not decoded";
+            if (r.error.empty())
+                r.error = "not decoded";
             break;
         }
     }
-    if (result.ingested > 0) result.incidents = hunt.incidents.size();
+    if (result.ingested > 0)
+        result.incidents = hunt.incidents.size();
     result.bytes = summary.bytes_read;
     result.seconds = Since(start);
     return result;

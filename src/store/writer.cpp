@@ -13,8 +13,11 @@ namespace {
 const std::vector<FieldPath>& NativePaths() {
     static const std::vector<FieldPath> paths = [] {
         std::vector<FieldPath> v;
-        for (const char* p : {"eventVersion", "userIdentity.principalId", "userIdentity.accountId",
-                              "userIdentity.invokedBy", "userIdentity.userName",
+        for (const char* p : {"eventVersion",
+                              "userIdentity.principalId",
+                              "userIdentity.accountId",
+                              "userIdentity.invokedBy",
+                              "userIdentity.userName",
                               "userIdentity.sessionContext.attributes.mfaAuthenticated",
                               "userIdentity.sessionContext.attributes.creationDate",
                               "userIdentity.sessionContext.sessionIssuer.type",
@@ -22,10 +25,18 @@ const std::vector<FieldPath>& NativePaths() {
                               "userIdentity.sessionContext.sessionIssuer.accountId",
                               "userIdentity.sessionContext.sessionIssuer.userName",
                               "userIdentity.sessionContext.ec2RoleDelivery",
-                              "userIdentity.sessionContext.sourceIdentity", "eventTime",
-                              "requestID", "eventType", "apiVersion", "readOnly",
-                              "recipientAccountId", "sharedEventID", "vpcEndpointId",
-                              "eventCategory", "tlsDetails.tlsVersion", "tlsDetails.cipherSuite",
+                              "userIdentity.sessionContext.sourceIdentity",
+                              "eventTime",
+                              "requestID",
+                              "eventType",
+                              "apiVersion",
+                              "readOnly",
+                              "recipientAccountId",
+                              "sharedEventID",
+                              "vpcEndpointId",
+                              "eventCategory",
+                              "tlsDetails.tlsVersion",
+                              "tlsDetails.cipherSuite",
                               "tlsDetails.clientProvidedHostHeader"})
             v.push_back(FieldPath::Parse(p));
         return v;
@@ -48,8 +59,10 @@ void EventBatch::Add(const Record& rec) {
         // Categories joined by ','.
         uint32_t off = uint32_t(arena_.size());
         for (auto c : n.logsource.categories) {
-            if (c.empty()) continue;
-            if (arena_.size() > off) arena_ += ',';
+            if (c.empty())
+                continue;
+            if (arena_.size() > off)
+                arena_ += ',';
             arena_.append(c);
         }
         spans_.push_back({off, uint32_t(arena_.size() - off)});
@@ -87,7 +100,8 @@ void EventBatch::Add(const Record& rec) {
         uint32_t off = uint32_t(arena_.size());
         if (cloudtrail)
             rec.event.Find(path, [&](const Value& v) {
-                if (v.IsScalar() && v.type != ValueType::Null) arena_.append(v.Text(text));
+                if (v.IsScalar() && v.type != ValueType::Null)
+                    arena_.append(v.Text(text));
                 return false;
             });
         spans_.push_back({off, uint32_t(arena_.size() - off)});
@@ -111,7 +125,8 @@ Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) cons
         const Span* sp = &spans_[r * kStrCols];
         for (size_t c = 0; c < kStrCols; ++c)
             events.Str(std::string_view(arena_.data() + sp[c].off, sp[c].len));
-        if (auto st = events.EndRow(); !st) return st;
+        if (auto st = events.EndRow(); !st)
+            return st;
     }
     return Ok{};
 }
@@ -120,49 +135,66 @@ Result<std::unique_ptr<IngestTxn>> IngestTxn::Begin(CaseStore& store) {
     std::unique_ptr<IngestTxn> t(new IngestTxn());
     t->store_ = &store;
     auto con = Connection::Open(store.db());
-    if (!con) return con.error();
+    if (!con)
+        return con.error();
     t->con_ = std::move(con.value());
-    if (auto st = t->con_->Exec("BEGIN TRANSACTION"); !st) return st.error();
+    if (auto st = t->con_->Exec("BEGIN TRANSACTION"); !st)
+        return st.error();
     t->open_ = true;
-    if (auto st = t->OpenOnce(t->events_, "events"); !st) return st.error();
+    if (auto st = t->OpenOnce(t->events_, "events"); !st)
+        return st.error();
     return t;
 }
 
-IngestTxn::~IngestTxn() { Rollback(); }
+IngestTxn::~IngestTxn() {
+    Rollback();
+}
 
 Status IngestTxn::Append(const EventBatch& batch, std::string_view file_sha256) {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
-    if (auto st = batch.AppendTo(*events_, file_sha256); !st) return st;
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
+    if (auto st = batch.AppendTo(*events_, file_sha256); !st)
+        return st;
     // Hand rows to the table as they come rather than all at commit (the appender would buffer
     // 200k rows), so the storage work is spread over the run and stays off the commit lock.
     unflushed_ += batch.size();
-    if (unflushed_ >= kFlushRows) return Flush();
+    if (unflushed_ >= kFlushRows)
+        return Flush();
     return Ok{};
 }
 
 Status IngestTxn::Flush() {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
     unflushed_ = 0;
-    if (auto st = events_->Flush(); !st) return st;
+    if (auto st = events_->Flush(); !st)
+        return st;
     if (findings_)
-        if (auto st = findings_->Flush(); !st) return st;
-    if (files_) return files_->Flush();
+        if (auto st = findings_->Flush(); !st)
+            return st;
+    if (files_)
+        return files_->Flush();
     return Ok{};
 }
 
 Status IngestTxn::OpenOnce(std::unique_ptr<Appender>& app, const char* table) {
-    if (app) return Ok{};
+    if (app)
+        return Ok{};
     auto opened = Appender::Open(*con_, table);
-    if (!opened) return opened.error();
+    if (!opened)
+        return opened.error();
     app = std::move(opened.value());
     return Ok{};
 }
 
-Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
-                                 std::string_view file_sha256, std::string_view original_path) {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
-    if (findings.empty()) return Ok{};
-    if (auto st = OpenOnce(findings_, "findings"); !st) return st;
+Status IngestTxn::AppendFindings(const std::vector<Finding>& findings, std::string_view file_sha256,
+                                 std::string_view original_path) {
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
+    if (findings.empty())
+        return Ok{};
+    if (auto st = OpenOnce(findings_, "findings"); !st)
+        return st;
     for (const Finding& f : findings) {
         Appender& a = *findings_;
         a.TimeMs(f.time);
@@ -186,14 +218,17 @@ Status IngestTxn::AppendFindings(const std::vector<Finding>& findings,
         a.UInt(f.line_or_index);
         a.Str(f.finding_id);
         a.Str(file_sha256);
-        if (auto st = a.EndRow(); !st) return st;
+        if (auto st = a.EndRow(); !st)
+            return st;
     }
     return Ok{};
 }
 
 Status IngestTxn::AddFile(const FileEntry& e) {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
-    if (auto st = OpenOnce(files_, "files"); !st) return st;
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
+    if (auto st = OpenOnce(files_, "files"); !st)
+        return st;
     Appender& a = *files_;
     a.Str(e.sha256);
     a.Str(e.path, false);
@@ -208,20 +243,25 @@ Status IngestTxn::AddFile(const FileEntry& e) {
     a.TimeMs(e.last_event);
     a.TimeMs(NowMs(), false);
     a.Str(e.error);
-    if (auto st = a.EndRow(); !st) return st;
+    if (auto st = a.EndRow(); !st)
+        return st;
     custody_.push_back(IngestDetails(e));
     return Ok{};
 }
 
 Status IngestTxn::PutIncidents(const std::vector<analytics::Incident>& incidents) {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
-    if (incidents.empty()) return Ok{};
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
+    if (incidents.empty())
+        return Ok{};
     std::string ids;
-    for (const auto& inc : incidents) ids += (ids.empty() ? "" : ", ") + SqlQuote(inc.incident_id);
+    for (const auto& inc : incidents)
+        ids += (ids.empty() ? "" : ", ") + SqlQuote(inc.incident_id);
     if (auto st = con_->Exec("DELETE FROM incidents WHERE incident_id IN (" + ids + ")"); !st)
         return st;
     auto app = Appender::Open(*con_, "incidents");
-    if (!app) return app.error();
+    if (!app)
+        return app.error();
     Appender& a = *app.value();
     for (const auto& inc : incidents) {
         a.Str(inc.incident_id);
@@ -233,18 +273,21 @@ Status IngestTxn::PutIncidents(const std::vector<analytics::Incident>& incidents
         a.StrList(inc.tactics);
         a.StrList(inc.entities);
         a.StrList(inc.finding_ids);
-        if (auto st = a.EndRow(); !st) return st;
+        if (auto st = a.EndRow(); !st)
+            return st;
     }
     return a.Flush();
 }
 
 Status IngestTxn::Commit() {
-    if (!open_) return Error{"store.txn", "transaction is not open"};
+    if (!open_)
+        return Error{"store.txn", "transaction is not open"};
     auto fail = [&](Error err) -> Status {
         Rollback();
         return err;
     };
-    if (auto st = Flush(); !st) return fail(st.error());
+    if (auto st = Flush(); !st)
+        return fail(st.error());
     events_.reset();
     findings_.reset();
     files_.reset();
@@ -254,10 +297,12 @@ Status IngestTxn::Commit() {
     for (auto& details : custody_) {
         auto e = store_->StageCustody(*con_, "ingest", std::move(details),
                                       entries.empty() ? nullptr : &entries.back());
-        if (!e) return fail(e.error());
+        if (!e)
+            return fail(e.error());
         entries.push_back(std::move(e.value()));
     }
-    if (auto st = con_->Exec("COMMIT"); !st) return fail(st.error());
+    if (auto st = con_->Exec("COMMIT"); !st)
+        return fail(st.error());
     open_ = false;
     custody_.clear();
     store_->CustodyCommitted(entries);
@@ -276,7 +321,8 @@ void IngestTxn::Rollback() {
     events_.reset();
     findings_.reset();
     files_.reset();
-    if (open_ && con_) (void)con_->Exec("ROLLBACK");
+    if (open_ && con_)
+        (void)con_->Exec("ROLLBACK");
     open_ = false;
     custody_.clear();
 }

@@ -1,10 +1,10 @@
 // CloudTrail decoding: every shape a responder receives, normalization, and bad input.
 #include <gtest/gtest.h>
 
-#include "io/gzip.h"
 #include "common/sanitize.h"
 #include "common/strings.h"
 #include "formats/all_formats.h"
+#include "io/gzip.h"
 #include "test_support.h"
 #include "unit/io/record_collector.h"
 
@@ -13,18 +13,23 @@ namespace {
 
 using test::RecordCollector;
 
-constexpr const char* kEvent1 = R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-0abc123","arn":"arn:aws:sts::111122223333:assumed-role/web-role/i-0abc123","accountId":"111122223333","accessKeyId":"ASIAEXAMPLEKEY1","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/web-role","accountId":"111122223333","userName":"web-role"},"attributes":{"creationDate":"2024-05-01T11:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-05-01T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2.15.0","requestParameters":{"userName":"backdoor"},"responseElements":null,"requestID":"r1","eventID":"e1","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"})";
-constexpr const char* kEvent2 = R"({"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-05-01T12:05:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"},"eventID":"e2","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})";
+constexpr const char* kEvent1 =
+    R"({"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-0abc123","arn":"arn:aws:sts::111122223333:assumed-role/web-role/i-0abc123","accountId":"111122223333","accessKeyId":"ASIAEXAMPLEKEY1","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/web-role","accountId":"111122223333","userName":"web-role"},"attributes":{"creationDate":"2024-05-01T11:00:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-05-01T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2.15.0","requestParameters":{"userName":"backdoor"},"responseElements":null,"requestID":"r1","eventID":"e1","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"})";
+constexpr const char* kEvent2 =
+    R"({"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-05-01T12:05:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"},"eventID":"e2","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"})";
 
 std::vector<test::Seen> Decode(const std::string& data, const std::string& path,
                                FileOutcome* outcome = nullptr, const std::string& format = "") {
     RecordCollector c;
     FileOutcome o = DecodeBuffer(data, path, format, c);
-    if (outcome) *outcome = o;
+    if (outcome)
+        *outcome = o;
     return c.seen;
 }
 
-std::string Records() { return std::string("{\"Records\":[") + kEvent1 + "," + kEvent2 + "]}"; }
+std::string Records() {
+    return std::string("{\"Records\":[") + kEvent1 + "," + kEvent2 + "]}";
+}
 
 TEST(CloudTrail, S3DeliveryFile) {
     FileOutcome o;
@@ -85,8 +90,9 @@ TEST(CloudTrail, JsonLinesWithLineNumbersAndBadLine) {
 }
 
 TEST(CloudTrail, LookupEventsOutput) {
-    std::string data = "{\"Events\":[{\"EventId\":\"e1\",\"EventName\":\"CreateUser\",\"CloudTrailEvent\":" +
-                       JsonString(kEvent1) + "},{\"EventId\":\"bad\",\"CloudTrailEvent\":\"{oops\"}]}";
+    std::string data =
+        "{\"Events\":[{\"EventId\":\"e1\",\"EventName\":\"CreateUser\",\"CloudTrailEvent\":" +
+        JsonString(kEvent1) + "},{\"EventId\":\"bad\",\"CloudTrailEvent\":\"{oops\"}]}";
     FileOutcome o;
     auto seen = Decode(data, "lookup.json", &o);
     ASSERT_EQ(seen.size(), 1u);
@@ -95,17 +101,21 @@ TEST(CloudTrail, LookupEventsOutput) {
 }
 
 TEST(CloudTrail, EventBridgeEnvelope) {
-    std::string data = std::string(R"({"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail":)") +
-                       kEvent1 + "}\n";
+    std::string data =
+        std::string(
+            R"({"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail":)") +
+        kEvent1 + "}\n";
     auto seen = Decode(data, "eb.jsonl");
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].event_name, "CreateUser");
 }
 
 TEST(CloudTrail, DigestIsRecognizedNotHunted) {
-    std::string digest = R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","digestS3Bucket":"b","digestS3Object":"o","digestPublicKeyFingerprint":"abc","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z","previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[{"s3Bucket":"b","s3Object":"k","hashValue":"00","hashAlgorithm":"SHA-256","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z"}]})";
+    std::string digest =
+        R"({"awsAccountId":"111122223333","digestStartTime":"2024-05-01T11:00:00Z","digestEndTime":"2024-05-01T12:00:00Z","digestS3Bucket":"b","digestS3Object":"o","digestPublicKeyFingerprint":"abc","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z","previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[{"s3Bucket":"b","s3Object":"k","hashValue":"00","hashAlgorithm":"SHA-256","newestEventTime":"2024-05-01T11:59:00Z","oldestEventTime":"2024-05-01T11:00:00Z"}]})";
     FileOutcome o;
-    auto seen = Decode(digest, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/d.json", &o);
+    auto seen =
+        Decode(digest, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/05/01/d.json", &o);
     EXPECT_EQ(o.format, "cloudtrail-digest");
     EXPECT_TRUE(seen.empty());
     ASSERT_EQ(o.report.notes().size(), 1u);
@@ -113,7 +123,8 @@ TEST(CloudTrail, DigestIsRecognizedNotHunted) {
 }
 
 TEST(CloudTrail, InsightsEventsAreMarked) {
-    std::string data = R"({"Records":[{"eventVersion":"1.07","eventTime":"2024-05-01T12:00:00Z","awsRegion":"us-east-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"111122223333","sharedEventID":"s","insightDetails":{"state":"Start","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"},"eventCategory":"Insight","eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}]})";
+    std::string data =
+        R"({"Records":[{"eventVersion":"1.07","eventTime":"2024-05-01T12:00:00Z","awsRegion":"us-east-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"111122223333","sharedEventID":"s","insightDetails":{"state":"Start","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"},"eventCategory":"Insight","eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}]})";
     FileOutcome o;
     auto seen = Decode(data, "i.json", &o);
     ASSERT_EQ(seen.size(), 1u);
@@ -144,7 +155,8 @@ TEST(CloudTrail, InvalidUtf8InOneRecordLosesOnlyThatRecord) {
 
 TEST(CloudTrail, DeepNestingIsReportedNotFatal) {
     std::string deep = std::string(10000, '[') + std::string(10000, ']');
-    std::string data = std::string(R"({"Records":[)") + kEvent1 + R"(,{"eventName":"X","eventSource":"y","requestParameters":)" + deep + "}]}";
+    std::string data = std::string(R"({"Records":[)") + kEvent1 +
+                       R"(,{"eventName":"X","eventSource":"y","requestParameters":)" + deep + "}]}";
     FileOutcome o;
     auto seen = Decode(data, "deep.json", &o);
     EXPECT_EQ(seen.size(), 1u);
@@ -156,7 +168,11 @@ TEST(CloudTrail, EmptyAndUnrelatedFilesAreSkippedWithReason) {
     Decode("", "empty.json", &o);
     EXPECT_TRUE(o.skipped);
     EXPECT_EQ(o.error, "empty file");
-    Decode(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) + std::string(100, '\0'), "bin", &o);
+    Decode(std::string("\x7f"
+                       "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                       16) +
+               std::string(100, '\0'),
+           "bin", &o);
     EXPECT_TRUE(o.skipped);
     EXPECT_NE(o.error.find("binary"), std::string::npos);
 }
@@ -172,12 +188,15 @@ TEST(CloudTrail, SinceUntilDropRecords) {
 
 TEST(CloudTrail, RealEventsFromDatasetsDecode) {
     auto dir = test::DatasetsDir();
-    if (dir.empty()) GTEST_SKIP() << "datasets absent";
+    if (dir.empty())
+        GTEST_SKIP() << "datasets absent";
     auto td = dir / "cloudtrail" / "traildiscover";
-    if (!std::filesystem::exists(td)) GTEST_SKIP() << "traildiscover absent";
+    if (!std::filesystem::exists(td))
+        GTEST_SKIP() << "traildiscover absent";
     size_t files = 0, records = 0;
     for (auto& e : std::filesystem::recursive_directory_iterator(td)) {
-        if (!e.is_regular_file()) continue;
+        if (!e.is_regular_file())
+            continue;
         RecordCollector c;
         std::string data = test::ReadFile(e.path());
         FileOutcome o = DecodeBuffer(data, e.path().string(), "", c);
@@ -193,7 +212,8 @@ TEST(CloudTrail, RealEventsFromDatasetsDecode) {
         } else if (e.path().extension() == ".json") {
             // Metadata documents about an event name are not CloudTrail events.
             EXPECT_NE(o.format, "cloudtrail") << e.path();
-            for (const auto& r : c.seen) EXPECT_NE(r.source_type, "cloudtrail") << e.path();
+            for (const auto& r : c.seen)
+                EXPECT_NE(r.source_type, "cloudtrail") << e.path();
         }
     }
     EXPECT_GT(files, 0u);

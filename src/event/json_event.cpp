@@ -198,6 +198,13 @@ void JsonEvent::ForEachLeaf(FunctionRef<bool(const Value&)> fn) const {
 }
 
 void JsonEvent::AppendJson(std::string& out) const {
+    if (source_) {
+        std::string_view text = source_->Text(source_index_);
+        if (!text.empty()) {
+            out.append(text);
+            return;
+        }
+    }
     out += simdjson::minify(root_);
 }
 

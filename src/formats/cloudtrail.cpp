@@ -53,96 +53,6 @@ std::string_view Str(element e) {
     return {};
 }
 
-// Emits CloudTrail events found in JSON values, unwrapping envelopes and LookupEvents entries.
-class Emitter {
-public:
-    Emitter(RecordFn emit, DecodeReport& report) : emit_(emit), report_(report) {}
-
-    //! Handles one value that should be an event (or wrap one); position for diagnostics.
-    void Value(element v, uint64_t line, uint64_t position) {
-        if (v.type() != element_type::OBJECT) {
-            report_.Bad(position, "cloudtrail.not_an_object");
-            return;
-        }
-        if (LooksLikeCloudTrailEvent(v))
-            return Emit(v, line);
-        element detail = At(v, "detail");
-        if (Has(v, "detail-type") && detail.type() == element_type::OBJECT &&
-            LooksLikeCloudTrailEvent(detail))
-            return Emit(detail, line);
-        std::string_view inner = Str(At(v, "CloudTrailEvent"));
-        if (!inner.empty())
-            return Lookup(inner, line, position);
-        report_.Bad(position, "cloudtrail.not_an_event");
-    }
-
-    //! Handles a top-level document.
-    void Document(element root) {
-        if (root.type() == element_type::ARRAY) {
-            uint64_t i = 0;
-            for (auto v : simdjson::dom::array(root))
-                Value(v, 0, i++);
-            return;
-        }
-        element records = At(root, "Records");
-        if (records.type() == element_type::ARRAY) {
-            uint64_t i = 0;
-            for (auto v : simdjson::dom::array(records))
-                Value(v, 0, i++);
-            return;
-        }
-        element events = At(root, "Events");
-        if (events.type() == element_type::ARRAY) {
-            uint64_t i = 0;
-            for (auto v : simdjson::dom::array(events))
-                Value(v, 0, i++);
-            return;
-        }
-        Value(root, 0, 0);
-    }
-
-    void Finish() {
-        if (insights_ > 0)
-            report_.Note(std::to_string(insights_) + " CloudTrail Insights event(s)");
-    }
-
-private:
-    void Lookup(std::string_view json, uint64_t line, uint64_t position) {
-        simdjson::padded_string copy(json);
-        element inner;
-        auto err = ThreadInnerParser().parse(copy).get(inner);
-        if (err) {
-            report_.Bad(
-                position,
-                std::string("cloudtrail.lookup_inner_json: ") + simdjson::error_message(err), json);
-            return;
-        }
-        if (!LooksLikeCloudTrailEvent(inner)) {
-            report_.Bad(position, "cloudtrail.not_an_event", json);
-            return;
-        }
-        Emit(inner, line);
-    }
-
-    void Emit(element ev, uint64_t line) {
-        Normalized norm;
-        NormalizeCloudTrail(ev, norm, scratch_);
-        if (Str(At(ev, "eventType")) == kInsightType) {
-            ++insights_;
-            norm.source_type = "cloudtrail-insight";
-            norm.logsource.service = "cloudtrail_insight";
-        }
-        JsonEvent event(ev);
-        emit_(Record{event, norm, line, index_++});
-    }
-
-    RecordFn emit_;
-    DecodeReport& report_;
-    CloudTrailScratch scratch_;
-    uint64_t index_ = 0;
-    uint64_t insights_ = 0;
-};
-
 // Finds the end of the JSON value starting at s[pos] ('{' or '['), honouring strings; npos when
 // the value is cut off.
 size_t MatchingEnd(std::string_view s, size_t pos) {
@@ -168,6 +78,223 @@ size_t MatchingEnd(std::string_view s, size_t pos) {
     }
     return std::string_view::npos;
 }
+
+// End of the JSON value starting at s[pos] in text that parsed as JSON (a string, an object or
+// array, or a bare number / literal); npos when cut off.
+size_t ValueEnd(std::string_view s, size_t pos) {
+    if (pos >= s.size())
+        return std::string_view::npos;
+    char c = s[pos];
+    if (c == '{' || c == '[')
+        return MatchingEnd(s, pos);
+    if (c == '"') {
+        for (size_t i = pos + 1; i < s.size(); ++i) {
+            if (s[i] == '\\')
+                ++i;
+            else if (s[i] == '"')
+                return i + 1;
+        }
+        return std::string_view::npos;
+    }
+    size_t end = s.find_first_of(",]} \t\r\n", pos);
+    return end == std::string_view::npos ? s.size() : end;
+}
+
+size_t SkipWs(std::string_view s, size_t pos) {
+    while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\r' || s[pos] == '\n'))
+        ++pos;
+    return pos;
+}
+
+// The text of each element of the event array of a document that parsed: the value of the
+// top-level member key, or the document itself when key is empty. Empty when the layout is not
+// the plain one (a top-level key before it written with escapes could be the member the parser
+// chose, so the caller falls back to re-serializing).
+std::vector<std::string_view> ElementTexts(std::string_view s, std::string_view key) {
+    size_t p = 0;
+    if (s.substr(0, 3) == "\xef\xbb\xbf")
+        p = 3;
+    p = SkipWs(s, p);
+    if (!key.empty()) {
+        if (p >= s.size() || s[p] != '{')
+            return {};
+        p = SkipWs(s, p + 1);
+        while (true) {
+            if (p >= s.size() || s[p] != '"')
+                return {};
+            size_t q = p + 1;
+            while (q < s.size() && s[q] != '"') {
+                if (s[q] == '\\')
+                    return {};
+                ++q;
+            }
+            if (q >= s.size())
+                return {};
+            std::string_view name = s.substr(p + 1, q - p - 1);
+            p = SkipWs(s, q + 1);
+            if (p >= s.size() || s[p] != ':')
+                return {};
+            p = SkipWs(s, p + 1);
+            if (name == key)
+                break;
+            p = ValueEnd(s, p);
+            if (p == std::string_view::npos)
+                return {};
+            p = SkipWs(s, p);
+            if (p >= s.size() || s[p] != ',')
+                return {};
+            p = SkipWs(s, p + 1);
+        }
+    }
+    if (p >= s.size() || s[p] != '[')
+        return {};
+    std::vector<std::string_view> out;
+    p = SkipWs(s, p + 1);
+    if (p < s.size() && s[p] == ']')
+        return out;
+    while (true) {
+        size_t end = ValueEnd(s, p);
+        if (end == std::string_view::npos)
+            return {};
+        out.push_back(s.substr(p, end - p));
+        p = SkipWs(s, end);
+        if (p >= s.size())
+            return {};
+        if (s[p] == ']')
+            return out;
+        if (s[p] != ',')
+            return {};
+        p = SkipWs(s, p + 1);
+    }
+}
+
+// The original texts of the elements of a document's event array, found on first use.
+class ArraySource final : public SourceText {
+public:
+    ArraySource(std::string_view doc, std::string_view key, size_t elements)
+        : doc_(doc), key_(key), elements_(elements) {}
+    std::string_view Text(uint64_t i) const override {
+        if (!built_) {
+            built_ = true;
+            texts_ = ElementTexts(doc_, key_);
+            if (texts_.size() != elements_)
+                texts_.clear();
+        }
+        return i < texts_.size() ? texts_[i] : std::string_view();
+    }
+
+private:
+    std::string_view doc_, key_;
+    size_t elements_;
+    mutable bool built_ = false;
+    mutable std::vector<std::string_view> texts_;
+};
+
+// Emits CloudTrail events found in JSON values, unwrapping envelopes and LookupEvents entries.
+class Emitter {
+public:
+    Emitter(RecordFn emit, DecodeReport& report) : emit_(emit), report_(report) {}
+
+    //! Handles one value that should be an event (or wrap one); position for diagnostics;
+    //! source (may be null) has v's original text as its record number source_index.
+    void Value(element v, uint64_t line, uint64_t position, const SourceText* source = nullptr,
+               uint64_t source_index = 0) {
+        if (v.type() != element_type::OBJECT) {
+            report_.Bad(position, "cloudtrail.not_an_object");
+            return;
+        }
+        if (LooksLikeCloudTrailEvent(v))
+            return Emit(v, line, source, source_index);
+        element detail = At(v, "detail");
+        if (Has(v, "detail-type") && detail.type() == element_type::OBJECT &&
+            LooksLikeCloudTrailEvent(detail))
+            return Emit(detail, line);
+        std::string_view inner = Str(At(v, "CloudTrailEvent"));
+        if (!inner.empty())
+            return Lookup(inner, line, position);
+        report_.Bad(position, "cloudtrail.not_an_event");
+    }
+
+    //! Handles a top-level document (text is what root was parsed from).
+    void Document(element root, std::string_view text) {
+        if (root.type() == element_type::ARRAY) {
+            simdjson::dom::array events(root);
+            ArraySource source(text, "", events.size());
+            uint64_t i = 0;
+            for (auto v : events) {
+                Value(v, 0, i, &source, i);
+                ++i;
+            }
+            return;
+        }
+        element records = At(root, "Records");
+        if (records.type() == element_type::ARRAY) {
+            simdjson::dom::array events(records);
+            ArraySource source(text, "Records", events.size());
+            uint64_t i = 0;
+            for (auto v : events) {
+                Value(v, 0, i, &source, i);
+                ++i;
+            }
+            return;
+        }
+        element events = At(root, "Events");
+        if (events.type() == element_type::ARRAY) {
+            uint64_t i = 0;
+            for (auto v : simdjson::dom::array(events))
+                Value(v, 0, i++);
+            return;
+        }
+        size_t first = SkipWs(text, text.substr(0, 3) == "\xef\xbb\xbf" ? 3 : 0);
+        size_t end = ValueEnd(text, first);
+        FixedSourceText source(end == std::string_view::npos ? std::string_view()
+                                                             : text.substr(first, end - first));
+        Value(root, 0, 0, &source);
+    }
+
+    void Finish() {
+        if (insights_ > 0)
+            report_.Note(std::to_string(insights_) + " CloudTrail Insights event(s)");
+    }
+
+private:
+    void Lookup(std::string_view json, uint64_t line, uint64_t position) {
+        simdjson::padded_string copy(json);
+        element inner;
+        auto err = ThreadInnerParser().parse(copy).get(inner);
+        if (err) {
+            report_.Bad(
+                position,
+                std::string("cloudtrail.lookup_inner_json: ") + simdjson::error_message(err), json);
+            return;
+        }
+        if (!LooksLikeCloudTrailEvent(inner)) {
+            report_.Bad(position, "cloudtrail.not_an_event", json);
+            return;
+        }
+        FixedSourceText source(json);
+        Emit(inner, line, &source, 0);
+    }
+
+    void Emit(element ev, uint64_t line, const SourceText* source = nullptr,
+              uint64_t source_index = 0) {
+        Normalized norm;
+        NormalizeCloudTrail(ev, norm, scratch_);
+        if (Str(At(ev, "eventType")) == kInsightType) {
+            ++insights_;
+            norm.source_type = "cloudtrail-insight";
+            norm.logsource.service = "cloudtrail_insight";
+        }
+        JsonEvent event(ev, source, source_index);
+        emit_(Record{event, norm, line, index_++});
+    }
+
+    RecordFn emit_;
+    DecodeReport& report_;
+    CloudTrailScratch scratch_;
+    uint64_t index_ = 0;
+    uint64_t insights_ = 0;
+};
 
 // When a whole document does not parse (truncated gzip, a bad byte in one record …), recovers every
 // complete record of its event array, one by one, and reports the rest with byte offsets.
@@ -211,7 +338,8 @@ void Salvage(std::string_view data, simdjson::error_code doc_error, Emitter& emi
             report.Bad(pos, std::string("json.invalid_record: ") + simdjson::error_message(err),
                        data.substr(pos, 120));
         } else {
-            emitter.Value(v, 0, index);
+            FixedSourceText source(data.substr(pos, end - pos));
+            emitter.Value(v, 0, index, &source);
         }
         ++index;
         pos = end;
@@ -228,7 +356,7 @@ public:
         if (err)
             Salvage(data, err, emitter, report);
         else
-            emitter.Document(root);
+            emitter.Document(root, data);
         emitter.Finish();
     }
 };
@@ -252,7 +380,8 @@ public:
                                std::string("json.invalid_line: ") + simdjson::error_message(err),
                                text);
                 } else {
-                    emitter.Value(v, line, line);
+                    FixedSourceText source(text);
+                    emitter.Value(v, line, line, &source);
                 }
             }
             ++line;

@@ -253,6 +253,82 @@ Status Appender::Flush() {
     return Ok{};
 }
 
+Status Appender::Append(ColumnChunk& chunk) {
+    (void)Check(duckdb_append_data_chunk(app_, chunk.handle()));
+    chunk.Reset();
+    if (!error_.empty())
+        return Error{"store.append", error_};
+    return Ok{};
+}
+
+ColumnChunk::ColumnChunk(const std::vector<Type>& types) {
+    std::vector<duckdb_logical_type> lt;
+    for (Type t : types)
+        lt.push_back(duckdb_create_logical_type(t == Type::Varchar   ? DUCKDB_TYPE_VARCHAR
+                                                : t == Type::UBigInt ? DUCKDB_TYPE_UBIGINT
+                                                                     : DUCKDB_TYPE_TIMESTAMP));
+    chunk_ = duckdb_create_data_chunk(lt.data(), lt.size());
+    for (auto& t : lt)
+        duckdb_destroy_logical_type(&t);
+    for (size_t c = 0; c < types.size(); ++c) {
+        duckdb_vector v = duckdb_data_chunk_get_vector(chunk_, c);
+        vectors_.push_back(v);
+        data_.push_back(duckdb_vector_get_data(v));
+        validity_.push_back(nullptr);
+    }
+}
+
+ColumnChunk::~ColumnChunk() {
+    if (chunk_)
+        duckdb_destroy_data_chunk(&chunk_);
+}
+
+size_t ColumnChunk::Capacity() {
+    return duckdb_vector_size();
+}
+
+void ColumnChunk::SetNull(size_t col, size_t row) {
+    // The validity mask is made writable on first use after each reset (a reset may drop it).
+    if (!validity_[col]) {
+        duckdb_vector_ensure_validity_writable(vectors_[col]);
+        validity_[col] = duckdb_vector_get_validity(vectors_[col]);
+    }
+    duckdb_validity_set_row_invalid(validity_[col], row);
+}
+
+void ColumnChunk::Str(size_t col, size_t row, std::string_view s) {
+    if (s.empty()) {
+        SetNull(col, row);
+        return;
+    }
+    duckdb_vector_assign_string_element_len(vectors_[col], row, s.data(), s.size());
+}
+
+void ColumnChunk::UInt(size_t col, size_t row, uint64_t v) {
+    static_cast<uint64_t*>(data_[col])[row] = v;
+}
+
+void ColumnChunk::TimeMs(size_t col, size_t row, int64_t ms) {
+    if (ms == 0) {
+        SetNull(col, row);
+        return;
+    }
+    static_cast<duckdb_timestamp*>(data_[col])[row] = duckdb_timestamp{ms * 1000};
+}
+
+void ColumnChunk::SetRows(size_t n) {
+    duckdb_data_chunk_set_size(chunk_, n);
+}
+
+void ColumnChunk::Reset() {
+    duckdb_data_chunk_reset(chunk_);
+    for (size_t c = 0; c < vectors_.size(); ++c) {
+        vectors_[c] = duckdb_data_chunk_get_vector(chunk_, c);
+        data_[c] = duckdb_vector_get_data(vectors_[c]);
+        validity_[c] = nullptr;
+    }
+}
+
 std::string SqlQuote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {

@@ -98,6 +98,8 @@ public:
     Status EndRow();
     //! Flushes buffered rows into the connection's transaction.
     Status Flush();
+    //! Appends the rows of a filled chunk (columns in table order) and empties the chunk.
+    Status Append(class ColumnChunk& chunk);
 
 private:
     Appender() = default;
@@ -105,6 +107,39 @@ private:
     template <typename Items> void StrListOf(const Items& items);
     duckdb_appender app_ = nullptr;
     std::string error_;
+};
+
+//! A block of rows built column by column, for Appender::Append (faster than cell by cell).
+//! Strings must be valid UTF-8.
+class ColumnChunk {
+public:
+    enum class Type { Varchar, UBigInt, Timestamp };
+    //! A chunk with these column types (as in the target table).
+    explicit ColumnChunk(const std::vector<Type>& types);
+    ~ColumnChunk();
+    ColumnChunk(const ColumnChunk&) = delete;
+    ColumnChunk& operator=(const ColumnChunk&) = delete;
+    //! Rows a chunk holds at most.
+    static size_t Capacity();
+    //! Sets a string cell (copied); empty text is stored as NULL.
+    void Str(size_t col, size_t row, std::string_view s);
+    //! Sets an unsigned 64-bit integer cell.
+    void UInt(size_t col, size_t row, uint64_t v);
+    //! Sets a TIMESTAMP cell from milliseconds since the epoch (0 → NULL).
+    void TimeMs(size_t col, size_t row, int64_t ms);
+    //! Declares rows [0, n) filled.
+    void SetRows(size_t n);
+    //! Empties the chunk for the next rows (every cell unset, none NULL).
+    void Reset();
+    //! The raw handle.
+    duckdb_data_chunk handle() const { return chunk_; }
+
+private:
+    void SetNull(size_t col, size_t row);
+    duckdb_data_chunk chunk_ = nullptr;
+    std::vector<duckdb_vector> vectors_;
+    std::vector<void*> data_;
+    std::vector<uint64_t*> validity_;
 };
 
 //! Whether the loaded DuckDB library is at least version major.minor.

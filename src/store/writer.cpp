@@ -117,15 +117,30 @@ void EventBatch::Add(const Record& rec) {
 }
 
 Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) const {
-    for (size_t r = 0; r < times_.size(); ++r) {
-        events.Str(file_sha256);
-        events.UInt(lines_[r]);
-        events.UInt(idx_[r]);
-        events.TimeMs(times_[r]);
-        const Span* sp = &spans_[r * kStrCols];
+    using T = ColumnChunk::Type;
+    static const std::vector<T> kTypes = [] {
+        std::vector<T> t = {T::Varchar, T::UBigInt, T::UBigInt, T::Timestamp};
+        t.insert(t.end(), kStrCols, T::Varchar);
+        return t;
+    }();
+    ColumnChunk chunk(kTypes);
+    const size_t cap = ColumnChunk::Capacity();
+    for (size_t first = 0; first < times_.size(); first += cap) {
+        size_t n = std::min(cap, times_.size() - first);
+        for (size_t i = 0; i < n; ++i) {
+            size_t r = first + i;
+            chunk.Str(0, i, file_sha256);
+            chunk.UInt(1, i, lines_[r]);
+            chunk.UInt(2, i, idx_[r]);
+            chunk.TimeMs(3, i, times_[r]);
+        }
         for (size_t c = 0; c < kStrCols; ++c)
-            events.Str(std::string_view(arena_.data() + sp[c].off, sp[c].len));
-        if (auto st = events.EndRow(); !st)
+            for (size_t i = 0; i < n; ++i) {
+                const Span& sp = spans_[(first + i) * kStrCols + c];
+                chunk.Str(4 + c, i, std::string_view(arena_.data() + sp.off, sp.len));
+            }
+        chunk.SetRows(n);
+        if (auto st = events.Append(chunk); !st)
             return st;
     }
     return Ok{};

@@ -1,6 +1,8 @@
 // CloudTrail decoding: every shape a responder receives, normalization, and bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/sanitize.h"
 #include "common/strings.h"
 #include "formats/all_formats.h"
@@ -120,6 +122,69 @@ TEST(CloudTrail, DigestIsRecognizedNotHunted) {
     EXPECT_TRUE(seen.empty());
     ASSERT_EQ(o.report.notes().size(), 1u);
     EXPECT_NE(o.report.notes()[0].find("1 log file"), std::string::npos);
+}
+
+// A record's JSON (what the case store keeps as `raw`) is its original text, found in the
+// document, whatever the shape; re-serialized only where the text cannot be told for sure
+// (re-serializing is not faithful: 2.5e3 comes back as 2500.0).
+constexpr const char* kSpaced =
+    "{ \"eventVersion\": \"1.08\", \"eventTime\": \"2024-05-01T12:00:00Z\",\n"
+    "  \"eventSource\": \"iam.amazonaws.com\", \"eventName\": \"CreateUser\",\n"
+    "  \"awsRegion\": \"us-east-1\", \"eventID\": \"e9\", \"userIdentity\": "
+    "{ \"type\": \"IAMUser\", \"arn\": \"arn:aws:iam::111122223333:user/a\" },\n"
+    "  \"requestParameters\": { \"userName\": \"x ]}\\\" ,\", \"n\": [1, 2.5e3, true, null] } }";
+constexpr const char* kSpacedMinified =
+    R"({"eventVersion":"1.08","eventTime":"2024-05-01T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","eventID":"e9","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a"},"requestParameters":{"userName":"x ]}\" ,","n":[1,2500.0,true,null]}})";
+
+TEST(CloudTrail, RecordJsonIsTheOriginalText) {
+    // S3 delivery file, with members before Records whose values hold brackets and quotes.
+    std::string doc =
+        std::string("\xef\xbb\xbf {\n \"meta\" : {\"a\": [1, \"]\\\"[\"], \"b\": null},\n"
+                    " \"n\": -1.5, \"t\": true, \"Records\" : [\n  ") +
+        kSpaced + " ,\n  " + kEvent2 + "\n ] , \"after\": 1 }\n";
+    auto seen = Decode(doc, "x.json");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].json, kSpaced);
+    EXPECT_EQ(seen[1].json, kEvent2);
+    // A JSON array of events.
+    seen = Decode(std::string("[ ") + kSpaced + "\t,\r\n" + kEvent1 + " ]", "a.json");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].json, kSpaced);
+    EXPECT_EQ(seen[1].json, kEvent1);
+    // One event per line (the line without its surrounding blanks), a single-event document.
+    std::string line = kSpaced;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    seen = Decode("  " + line + "  \n" + kEvent1 + "\n", "a.jsonl");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].json, line);
+    EXPECT_EQ(seen[1].json, kEvent1);
+    seen = Decode(std::string("\n ") + kSpaced + " \n", "one.json");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].json, kSpaced);
+    // lookup-events output: the CloudTrailEvent string's text.
+    seen = Decode("{\"Events\":[{\"EventId\":\"e9\",\"CloudTrailEvent\":" + JsonString(kSpaced) +
+                      "}]}",
+                  "lookup.json");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].json, kSpaced);
+}
+
+TEST(CloudTrail, RecordJsonIsReserializedWhereTheTextIsUncertain) {
+    // An escaped top-level key may be the Records member the parser picked: the records are
+    // re-serialized from what was parsed (the first array), never taken from the other one.
+    std::string doc =
+        std::string("{\"Rec\\u006frds\":[") + kSpaced + "],\"Records\":[" + kEvent2 + "]}";
+    auto seen = Decode(doc, "x.json");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].event_id, "e9");
+    EXPECT_EQ(seen[0].json, kSpacedMinified);
+    // An EventBridge envelope: the event inside it, not the envelope's line.
+    seen = Decode(
+        std::string(R"({"version":"0","detail-type":"AWS API Call via CloudTrail","detail":)") +
+            kSpaced + "}\n",
+        "eb.json");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].json, kSpacedMinified);
 }
 
 TEST(CloudTrail, InsightsEventsAreMarked) {

@@ -94,19 +94,23 @@ TEST(Ingest, EvidencePathsShareDayDirectoriesAndNeverLeaveTheCase) {
     EXPECT_EQ(EvidenceRelPath("/", a), "evidence/aaaaaaaaaaaaaaaa-file");
 }
 
-TEST(Ingest, LeavesDuckDbThreadSettingAsItFoundIt) {
+TEST(Ingest, LeavesDuckDbSettingsAsItFoundThem) {
     TempDir tmp;
     std::string in = StageFixtures(tmp.path);
     auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
     ASSERT_TRUE(cs.ok());
     ASSERT_TRUE(cs.value()->conn().Exec("SET threads = 3"));
+    ASSERT_TRUE(cs.value()->conn().Exec("SET max_vacuum_tasks = 7"));
     IngestOptions opt;
     opt.scan.inputs = {in};
     ASSERT_TRUE(Ingest(*cs.value(), opt).ok());
-    // Ingest runs DuckDB with one worker; afterwards queries get the threads they had.
-    auto t = cs.value()->conn().Query("SELECT current_setting('threads')");
+    // Ingest runs DuckDB with one worker and no row-group vacuum; afterwards queries and
+    // checkpoints get the settings they had.
+    auto t = cs.value()->conn().Query(
+        "SELECT current_setting('threads'), current_setting('max_vacuum_tasks')");
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(t.value().Cell(0, 0), "3");
+    EXPECT_EQ(t.value().Cell(0, 1), "7");
 }
 
 TEST(Ingest, SecondRunSkipsKnownFiles) {

@@ -167,7 +167,7 @@ public:
         }
         FinishFile(o);
         cur_ = SIZE_MAX;
-        batch_ = EventBatch();
+        batch_.Clear();
     }
 
     //! Commits the files appended so far (at a file boundary).
@@ -276,7 +276,7 @@ private:
         auto t0 = Clock::now();
         auto st = txn_->Append(batch_, sh_.todo[cur_].sha256);
         append_ += Since(t0);
-        batch_ = EventBatch();
+        batch_.Clear();
         if (!st)
             Fail(st.error().message, cur_);
     }
@@ -297,7 +297,7 @@ private:
             Report(f).error = why;
         }
         file_ok_ = false;
-        batch_ = EventBatch();
+        batch_.Clear();
     }
 
     WriteShared& sh_;

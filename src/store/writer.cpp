@@ -116,6 +116,14 @@ void EventBatch::Add(const Record& rec) {
     idx_.push_back(rec.index);
 }
 
+void EventBatch::Clear() {
+    arena_.clear();
+    spans_.clear();
+    times_.clear();
+    lines_.clear();
+    idx_.clear();
+}
+
 Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) const {
     using T = ColumnChunk::Type;
     static const std::vector<T> kTypes = [] {

@@ -25,6 +25,8 @@ public:
     static constexpr size_t kStrCols = 31 + kNativeCols + 1;
     //! Copies rec (its Normalized fields and Event::AppendJson) into the batch.
     void Add(const Record& rec);
+    //! Empties the batch, keeping its memory for the next records.
+    void Clear();
     //! Records in the batch.
     size_t size() const { return times_.size(); }
     //! Approximate bytes held.

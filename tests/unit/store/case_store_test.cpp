@@ -156,3 +156,64 @@ TEST(CaseStore, CloudTrailViewHasAthenaShape) {
 
 } // namespace
 } // namespace cloudsift::store
+
+namespace cloudsift::store {
+namespace {
+
+// Chunk appends: strings short and long (inline or on the heap in DuckDB), NULLs from empty
+// text and zero times, and a NULL in one chunk that must not leak into the same row of the
+// next chunk (the masks are reset between chunks).
+TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
+    auto db = Database::Open(":memory:", false);
+    ASSERT_TRUE(db.ok());
+    auto con = Connection::Open(*db.value());
+    ASSERT_TRUE(con.ok());
+    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (s VARCHAR, u UBIGINT, ts TIMESTAMP)"));
+    auto app = Appender::Open(*con.value(), "t");
+    ASSERT_TRUE(app.ok());
+    using T = ColumnChunk::Type;
+    ColumnChunk chunk({T::Varchar, T::UBigInt, T::Timestamp});
+    const size_t cap = ColumnChunk::Capacity();
+    const size_t total = cap + 3;
+    auto text = [](size_t r) {
+        return r % 3 == 0 ? std::string() : r % 3 == 1 ? "s" + std::to_string(r)
+                                                       : "a longer text than twelve bytes " +
+                                                             std::to_string(r);
+    };
+    for (size_t first = 0; first < total; first += cap) {
+        size_t n = std::min(cap, total - first);
+        for (size_t i = 0; i < n; ++i) {
+            size_t r = first + i;
+            // Row 0 of the first chunk is NULL in every column; row 0 of the second is not.
+            std::string s = r == cap ? "after a null" : text(r);
+            chunk.Str(0, i, s);
+            chunk.UInt(1, i, r * 7);
+            chunk.TimeMs(2, i, r == 0 ? 0 : int64_t(1714564800000) + int64_t(r));
+        }
+        chunk.SetRows(n);
+        ASSERT_TRUE(app.value()->Append(chunk));
+    }
+    ASSERT_TRUE(app.value()->Flush());
+    auto t = con.value()->Query(
+        "SELECT count(*), count(s), sum(u), count(ts), min(ts), "
+        "max(CASE WHEN u = " + std::to_string(cap * 7) + " THEN s END) FROM t");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    size_t nulls = 0;
+    uint64_t sum = 0;
+    for (size_t r = 0; r < total; ++r) {
+        nulls += r != cap && text(r).empty();
+        sum += r * 7;
+    }
+    EXPECT_EQ(t.value().Cell(0, 0), std::to_string(total));
+    EXPECT_EQ(t.value().Cell(0, 1), std::to_string(total - nulls));
+    EXPECT_EQ(t.value().Cell(0, 2), std::to_string(sum));
+    EXPECT_EQ(t.value().Cell(0, 3), std::to_string(total - 1));
+    EXPECT_EQ(t.value().Cell(0, 4), "2024-05-01 12:00:00.001");
+    EXPECT_EQ(t.value().Cell(0, 5), "after a null");
+    auto row = con.value()->Query("SELECT s FROM t WHERE u = 14");
+    ASSERT_TRUE(row.ok());
+    EXPECT_EQ(row.value().Cell(0, 0), text(2));
+}
+
+} // namespace
+} // namespace cloudsift::store

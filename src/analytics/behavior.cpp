@@ -172,7 +172,7 @@ Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* intern
     key.reserve(f.file.view().size() + f.event_id.view().size() + 48);
     key.append(f.file.view()).append(1, '\0').append(std::to_string(rec.line)).append(1, ':');
     key.append(std::to_string(rec.index)).append(1, '\0').append(f.event_id.view());
-    f.finding_id = StableIdText(key);
+    f.finding_id = FindingId::Of(key);
     return f;
 }
 
@@ -193,7 +193,7 @@ Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::str
         tags.push_back("attack." + ToLower(technique));
     }
     f.tags = std::move(tags);
-    f.finding_id = StableId(f.rule_id + '\0' + evidence.finding_id);
+    f.finding_id = FindingId::Of(f.rule_id + '\0' + evidence.finding_id.str());
     return f;
 }
 

@@ -417,8 +417,8 @@ CorrelationEngine::Evaluate(const std::vector<const Collector*>& collectors) con
                 f.tags = c.tags;
                 f.tactics = c.tactics;
                 f.techniques = c.techniques;
-                f.finding_id =
-                    StableId(f.rule_id + '\0' + trig.row->evidence.finding_id + '\0' + key);
+                f.finding_id = FindingId::Of(f.rule_id + '\0' +
+                                             trig.row->evidence.finding_id.str() + '\0' + key);
                 out.push_back(std::move(f));
             });
         }

@@ -330,7 +330,7 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
         for (size_t m = 0; m < fs.size(); ++m) {
             const Finding* f = fs[m];
             inc.finding_ids.push_back(f->finding_id);
-            id_key += f->finding_id;
+            id_key.append(f->finding_id.hex().view());
             marks.Add(*f);
             if (tactics_seen.First(f->tactics.identity()))
                 for (const auto& t : f->tactics)
@@ -433,7 +433,10 @@ void AppendIncidentJson(std::string& out, const Incident& inc) {
     list("entities", inc.entities);
     list("sources", inc.sources);
     list("reasons", inc.reasons);
-    list("finding_ids", inc.finding_ids);
+    std::vector<std::string> ids;
+    for (const auto& id : inc.finding_ids)
+        ids.push_back(id.str());
+    list("finding_ids", ids);
     out += '}';
 }
 

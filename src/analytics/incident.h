@@ -20,7 +20,7 @@ struct Incident {
     std::vector<std::string> entities; //!< "key:ASIA…", "principal:arn…", "ip:…", "instance:i-…"
     std::vector<std::string> sources; //!< source types present
     TimeMs first_seen = 0, last_seen = 0;
-    std::vector<SharedText> finding_ids; //!< in time order (shared with the findings)
+    std::vector<FindingId> finding_ids; //!< in time order
 };
 
 //! Grouping parameters.

@@ -1,4 +1,5 @@
 // cloudsift hunt: decode logs, run the detection content, print findings and a run summary.
+#include <map>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -34,8 +35,8 @@ std::string ReadOptionFile(const std::string& path, const char* option) {
 
 // Incidents table, then each incident's findings under it, then ungrouped findings.
 void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_t width) {
-    std::unordered_map<std::string_view, const Finding*> by_id;
-    for (const auto& f : r.findings) by_id.emplace(f.finding_id.view(), &f);
+    std::map<FindingId, const Finding*> by_id;
+    for (const auto& f : r.findings) by_id.emplace(f.finding_id, &f);
     size_t multi = 0;
     for (const auto& inc : r.incidents) multi += inc.finding_ids.size() > 1;
     os << "INCIDENTS (" << r.incidents.size() << ", " << multi << " with several findings)\n";
@@ -62,7 +63,7 @@ void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_
         os << "\n";
         std::vector<Finding> fs;
         for (const auto& id : inc.finding_ids)
-            if (auto it = by_id.find(id.view()); it != by_id.end()) fs.push_back(*it->second);
+            if (auto it = by_id.find(id); it != by_id.end()) fs.push_back(*it->second);
         WriteFindingsTable(os, fs, colour, width);
     }
 }

@@ -22,10 +22,23 @@ std::string StableId(std::string_view key) {
     return std::string(hex, sizeof hex);
 }
 
-SharedText StableIdText(std::string_view key) {
-    char hex[16];
-    StableIdHex(key, hex);
-    return SharedText(std::string_view(hex, sizeof hex));
+FindingId FindingId::Of(std::string_view key) {
+    FindingId id;
+    id.set_ = true;
+    id.value_ = XXH3_64bits(key.data(), key.size());
+    return id;
+}
+
+FindingId::Hex FindingId::hex() const {
+    static const char kHex[] = "0123456789abcdef";
+    Hex out{};
+    if (!set_)
+        return out;
+    uint64_t h = value_;
+    for (int i = 15; i >= 0; --i, h >>= 4)
+        out.digits[size_t(i)] = kHex[h & 15];
+    out.size = 16;
+    return out;
 }
 
 void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner) {
@@ -88,7 +101,7 @@ void ListField(std::string& out, std::string_view k, const std::vector<std::stri
 void AppendFindingJson(std::string& out, const Finding& f) {
     out += "{\"time\":";
     AppendJsonString(out, f.time ? FormatIsoTime(f.time, true) : "");
-    StrField(out, "finding_id", f.finding_id);
+    StrField(out, "finding_id", f.finding_id.hex());
     StrField(out, "rule_id", f.rule_id);
     StrField(out, "rule_title", f.rule_title);
     StrField(out, "level", f.level);

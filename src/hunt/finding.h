@@ -13,6 +13,33 @@
 
 namespace cloudsift {
 
+//! A stable id: a 64-bit XXH3 hash shown as 16 lower-case hex digits. Held as the number, so
+//! millions of findings carry no id text of their own; ordered as its digits are.
+class FindingId {
+public:
+    FindingId() = default;
+    //! The id of key.
+    static FindingId Of(std::string_view key);
+    //! Whether no id is set.
+    bool empty() const { return !set_; }
+    //! The 16 digits ("" when empty), held by value.
+    struct Hex {
+        char digits[16];
+        uint8_t size;
+        std::string_view view() const { return {digits, size}; }
+        operator std::string_view() const { return view(); }
+    };
+    //! The digits as a small value (no allocation).
+    Hex hex() const;
+    //! The digits as a string.
+    std::string str() const { return std::string(hex().view()); }
+    auto operator<=>(const FindingId&) const = default;
+
+private:
+    bool set_ = false;
+    uint64_t value_ = 0;
+};
+
 //! A detection on a record (from a Sigma rule, a behavioural analytic, or an imported finding).
 struct Finding {
     TimeMs time = 0;
@@ -34,15 +61,13 @@ struct Finding {
     SharedText region;
     SharedText file;
     uint64_t line_or_index = 0; //!< line for line formats, record index otherwise
-    SharedText finding_id;      //!< stable id: hash of rule id + file + position
+    FindingId finding_id;       //!< stable id: hash of rule id + file + position
 };
 
 struct Record;
 
 //! 16 lower-case hex digits of the 64-bit XXH3 hash of key (finding and incident ids).
 std::string StableId(std::string_view key);
-//! StableId(key) as a SharedText, without an intermediate string.
-SharedText StableIdText(std::string_view key);
 
 //! Fills the record half of f (time, event, actor, endpoints, account, region, position) from rec;
 //! file is the record's file path. interner (may be null) shares repeated values between findings.

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // The finding id: a hash of rule id, file, position and event id (stable across runs).
-SharedText FindingId(std::string& key, std::string_view rule_id, const Finding& f,
-                     const Record& rec) {
+FindingId FindingIdOf(std::string& key, std::string_view rule_id, const Finding& f,
+                      const Record& rec) {
     key.clear();
     key.append(rule_id);
     key += '\0';
@@ -36,7 +36,7 @@ SharedText FindingId(std::string& key, std::string_view rule_id, const Finding& 
     key += std::to_string(rec.index);
     key += '\0';
     key.append(f.event_id.view());
-    return StableIdText(key);
+    return FindingId::Of(key);
 }
 
 } // namespace
@@ -59,7 +59,7 @@ void FindingFactory::RuleFields::Apply(Finding& f, const Record& rec, std::strin
     f.tags = tags;
     f.tactics = tactics;
     f.techniques = techniques;
-    f.finding_id = FindingId(key, id, f, rec);
+    f.finding_id = FindingIdOf(key, id, f, rec);
 }
 
 FindingFactory::FindingFactory(const sigma::RuleSet& rules)
@@ -118,7 +118,7 @@ Finding ImportedFinding(const Record& rec, const FileInfo& file) {
     f.rule_title = SharedText(type);
     f.level = SharedText(formats::FindingLevel(n.severity));
     std::string key;
-    f.finding_id = FindingId(key, id, f, rec);
+    f.finding_id = FindingIdOf(key, id, f, rec);
     return f;
 }
 

@@ -74,7 +74,7 @@ void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings) {
                                      Join(f.techniques, ';'), f.event_name, f.event_source,
                                      f.source_type, f.actor, f.access_key, f.source_ip,
                                      f.user_agent, f.account, f.region, f.event_id, f.file,
-                                     std::to_string(f.line_or_index), f.finding_id};
+                                     std::to_string(f.line_or_index), f.finding_id.str()};
         bool first = true;
         for (const auto& c : cells) {
             if (!first) os << ',';

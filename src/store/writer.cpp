@@ -239,7 +239,7 @@ Status IngestTxn::AppendFindings(const std::vector<Finding>& findings, std::stri
         a.Str(f.region);
         a.Str(original_path);
         a.UInt(f.line_or_index);
-        a.Str(f.finding_id);
+        a.Str(f.finding_id.hex());
         a.Str(file_sha256);
         if (auto st = a.EndRow(); !st)
             return st;
@@ -286,6 +286,7 @@ Status IngestTxn::PutIncidents(const std::vector<analytics::Incident>& incidents
     if (!app)
         return app.error();
     Appender& a = *app.value();
+    std::vector<std::string> finding_ids;
     for (const auto& inc : incidents) {
         a.Str(inc.incident_id);
         a.Str(inc.severity);
@@ -295,7 +296,10 @@ Status IngestTxn::PutIncidents(const std::vector<analytics::Incident>& incidents
         a.TimeMs(inc.last_seen);
         a.StrList(inc.tactics);
         a.StrList(inc.entities);
-        a.StrList(inc.finding_ids);
+        finding_ids.clear();
+        for (const auto& id : inc.finding_ids)
+            finding_ids.push_back(id.str());
+        a.StrList(finding_ids);
         if (auto st = a.EndRow(); !st)
             return st;
     }

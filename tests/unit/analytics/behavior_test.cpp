@@ -439,7 +439,7 @@ TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
         f.actor = actor;
         f.source_type = src;
         f.level = level;
-        f.finding_id = rule + std::to_string(t);
+        f.finding_id = FindingId::Of(rule + std::to_string(t));
         f.file = src == "nginx" ? "hosts/web-1/var/log/nginx/access.log" : "AWSLogs/x";
         return f;
     };

@@ -14,8 +14,9 @@ Finding Make(TimeMs time, SharedText file, uint64_t pos, SharedText rule) {
     f.file = std::move(file);
     f.line_or_index = pos;
     f.rule_id = std::move(rule);
-    f.finding_id = SharedText(std::string(f.rule_id) + "@" + std::to_string(time) + "/" +
-                              std::string(f.file) + ":" + std::to_string(pos));
+    // The event id carries a label that names the finding (it is not a sort key).
+    f.event_id = SharedText(std::string(f.rule_id) + "@" + std::to_string(time) + "/" +
+                            std::string(f.file) + ":" + std::to_string(pos));
     return f;
 }
 
@@ -28,7 +29,7 @@ public:
     Finding Make() {
         Finding f =
             cloudsift::Make(TimeMs(Next() % 5), files_[Next() % 3], Next() % 3, rules_[Next() % 3]);
-        f.finding_id = SharedText(std::to_string(serial_++));
+        f.event_id = SharedText(std::to_string(serial_++));
         return f;
     }
     void NewRound() { serial_ = 0; }
@@ -43,7 +44,7 @@ private:
 std::vector<std::string> Ids(const std::vector<Finding>& fs) {
     std::vector<std::string> out;
     for (const auto& f : fs)
-        out.push_back(f.finding_id);
+        out.push_back(std::string(f.event_id));
     return out;
 }
 

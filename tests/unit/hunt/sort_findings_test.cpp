@@ -170,3 +170,36 @@ TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {
 
 } // namespace
 } // namespace cloudsift
+
+namespace cloudsift {
+namespace {
+
+// The id held as a number reads as StableId's 16 hex digits and orders as those digits do;
+// an unset id reads as "" and comes first.
+TEST(FindingId, ReadsAndOrdersAsItsDigits) {
+    std::vector<std::string> keys = {"", "a", std::string("rule\0file\0" "1:2", 13), "x", "y", "z",
+                                     "long key 123"};
+    for (int i = 0; i < 200; ++i)
+        keys.push_back("k" + std::to_string(i));
+    std::vector<FindingId> ids;
+    for (const auto& k : keys) {
+        FindingId id = FindingId::Of(k);
+        EXPECT_EQ(id.str(), StableId(k));
+        EXPECT_EQ(std::string(id.hex().view()), StableId(k));
+        EXPECT_FALSE(id.empty());
+        ids.push_back(id);
+    }
+    for (size_t i = 0; i < ids.size(); ++i)
+        for (size_t j = 0; j < ids.size(); ++j)
+            EXPECT_EQ(ids[i] < ids[j], ids[i].str() < ids[j].str()) << keys[i] << " " << keys[j];
+    // XXH3-64 of the empty input (the reference value): ids stay stable across versions.
+    EXPECT_EQ(FindingId::Of("").str(), "2d06800538d394c2");
+    FindingId none;
+    EXPECT_TRUE(none.empty());
+    EXPECT_EQ(none.str(), "");
+    EXPECT_TRUE(none < ids[0]);
+    EXPECT_EQ(FindingId::Of("a"), FindingId::Of(std::string("a")));
+}
+
+} // namespace
+} // namespace cloudsift

@@ -169,6 +169,52 @@ TEST(CloudTrail, RecordJsonIsTheOriginalText) {
     EXPECT_EQ(seen[0].json, kSpaced);
 }
 
+// Random layouts of S3 delivery files and arrays (blanks between every token, members before
+// and after Records whose values hold brackets, quotes and escapes): every record's JSON is
+// exactly the text that was put in, in order.
+TEST(CloudTrail, RecordJsonIsTheOriginalTextInRandomLayouts) {
+    const std::vector<std::string> events = {kEvent1, kEvent2, kSpaced};
+    const std::vector<std::string> blanks = {"", " ", "\n", "\t ", "\r\n  "};
+    const std::vector<std::string> values = {
+        "\"]}\\\"[{,\"", "[ {\"a\": \"}\"}, 3, [[]] ]", "{}",       "null",         "-0.5e-3",
+        "true",          "{\"Records\": [1, 2]}",       "\"\\\\\"", "[\"Records\"]"};
+    uint64_t seed = 42;
+    auto next = [&](size_t n) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return size_t(seed >> 33) % n;
+    };
+    for (int round = 0; round < 300; ++round) {
+        auto blank = [&] { return blanks[next(blanks.size())]; };
+        std::vector<std::string> put;
+        std::string array = "[" + blank();
+        for (size_t i = 0, n = next(5); i < n; ++i) {
+            put.push_back(events[next(events.size())]);
+            array += (i ? "," + blank() : "") + put.back() + blank();
+        }
+        array += "]";
+        std::string doc;
+        bool as_array = next(4) == 0;
+        if (as_array) {
+            doc = blank() + array + blank();
+        } else {
+            std::vector<std::string> members;
+            for (size_t i = 0, n = next(4); i < n; ++i)
+                members.push_back("\"m" + std::to_string(i) + "\"" + blank() + ":" + blank() +
+                                  values[next(values.size())]);
+            members.insert(members.begin() + long(next(members.size() + 1)),
+                           "\"Records\"" + blank() + ":" + blank() + array);
+            doc = blank() + "{" + blank();
+            for (size_t i = 0; i < members.size(); ++i)
+                doc += (i ? "," + blank() : "") + members[i] + blank();
+            doc += "}" + blank();
+        }
+        auto seen = Decode(doc, as_array ? "a.json" : "x.json", nullptr, "cloudtrail");
+        ASSERT_EQ(seen.size(), put.size()) << doc;
+        for (size_t i = 0; i < put.size(); ++i)
+            ASSERT_EQ(seen[i].json, put[i]) << "round " << round << ": " << doc;
+    }
+}
+
 TEST(CloudTrail, RecordJsonIsReserializedWhereTheTextIsUncertain) {
     // An escaped top-level key may be the Records member the parser picked: the records are
     // re-serialized from what was parsed (the first array), never taken from the other one.

@@ -7,19 +7,8 @@
 
 namespace cloudsift {
 
-namespace {
-void StableIdHex(std::string_view key, char (&out)[16]) {
-    static const char kHex[] = "0123456789abcdef";
-    uint64_t h = XXH3_64bits(key.data(), key.size());
-    for (int i = 15; i >= 0; --i, h >>= 4)
-        out[size_t(i)] = kHex[h & 15];
-}
-} // namespace
-
 std::string StableId(std::string_view key) {
-    char hex[16];
-    StableIdHex(key, hex);
-    return std::string(hex, sizeof hex);
+    return FindingId::Of(key).str();
 }
 
 FindingId FindingId::Of(std::string_view key) {

@@ -1,6 +1,9 @@
 #include "store/db.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "common/sanitize.h"
 
 namespace cloudsift::store {
 namespace {
@@ -229,10 +232,23 @@ template <typename Items> void Appender::StrListOf(const Items& items) {
     duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
     std::vector<duckdb_value> vals;
     vals.reserve(items.size());
+    // DuckDB throws on text that is not UTF-8 and refuses a null values pointer (an empty
+    // vector's data()) or element: such a list is stored as NULL, never passed as a null handle.
+    bool valid = std::all_of(items.begin(), items.end(), [](const auto& s) {
+        return IsValidUtf8(std::string_view(s.data(), s.size()));
+    });
     for (const auto& s : items)
-        vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
-    duckdb_value list = duckdb_create_list_value(vt, vals.data(), vals.size());
-    (void)Check(duckdb_append_value(app_, list));
+        if (valid)
+            vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
+    valid = valid && std::all_of(vals.begin(), vals.end(), [](duckdb_value v) { return v; });
+    duckdb_value none = nullptr;
+    duckdb_value list =
+        valid ? duckdb_create_list_value(vt, vals.empty() ? &none : vals.data(), vals.size())
+              : nullptr;
+    if (list)
+        (void)Check(duckdb_append_value(app_, list));
+    else
+        Null();
     duckdb_destroy_value(&list);
     for (auto& v : vals)
         duckdb_destroy_value(&v);

@@ -215,5 +215,30 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
     EXPECT_EQ(row.value().Cell(0, 0), text(2));
 }
 
+TEST(Appender, AppendsEmptyFilledAndNonUtf8ListsOfText) {
+    auto db = Database::Open(":memory:", false);
+    ASSERT_TRUE(db.ok());
+    auto con = Connection::Open(*db.value());
+    ASSERT_TRUE(con.ok());
+    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (n INTEGER, l VARCHAR[])"));
+    auto app = Appender::Open(*con.value(), "t");
+    ASSERT_TRUE(app.ok());
+    const std::vector<std::vector<SharedText>> lists = {
+        {}, {"attack.t1098", "attack.persistence"}, {"ok", std::string("bad \xff\xfe")}};
+    for (size_t i = 0; i < lists.size(); ++i) {
+        app.value()->Int(int64_t(i));
+        app.value()->StrList(lists[i]);
+        ASSERT_TRUE(app.value()->EndRow());
+    }
+    ASSERT_TRUE(app.value()->Flush());
+    auto t = con.value()->Query("SELECT n, len(l), l[2], l IS NULL FROM t ORDER BY n");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_EQ(t.value().rows.size(), 3u);
+    EXPECT_EQ(t.value().Cell(0, 1), "0"); // an empty list is [], not NULL
+    EXPECT_EQ(t.value().Cell(1, 1), "2");
+    EXPECT_EQ(t.value().Cell(1, 2), "attack.persistence");
+    EXPECT_EQ(t.value().Cell(2, 3), "true"); // text DuckDB refuses makes the list NULL
+}
+
 } // namespace
 } // namespace cloudsift::store

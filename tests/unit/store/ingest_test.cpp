@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "hunt/hunter.h"
+#include "sim/simulate.h"
 #include "store/case_store.h"
 #include "store/ingest.h"
 #include "store/investigate.h"
@@ -34,6 +35,22 @@ int64_t Count(CaseStore& cs, const std::string& sql) {
     auto t = cs.conn().Query(sql);
     EXPECT_TRUE(t.ok()) << (t.ok() ? "" : t.error().message);
     return t.ok() && !t.value().rows.empty() ? std::atoll(t.value().Cell(0, 0).c_str()) : -1;
+}
+
+// An ingest hunt with the built-in rules that shows each HuntResult to seen before storing it.
+std::function<Result<IngestHunt>(const ScanOptions&)>
+BuiltinHunt(std::function<void(const HuntResult&)> seen) {
+    HuntOptions hunt;
+    std::vector<sigma::FileReport> reports;
+    std::shared_ptr<sigma::RuleSet> rules = LoadRules(hunt, reports);
+    EXPECT_GT(rules->size(), 0u);
+    return [hunt, rules, seen](const ScanOptions& scan) -> Result<IngestHunt> {
+        HuntOptions h = hunt;
+        h.scan = scan;
+        HuntResult r = RunHunt(h, *rules);
+        seen(r);
+        return IngestHunt{std::move(r.findings), std::move(r.incidents)};
+    };
 }
 
 struct IngestedCase {
@@ -382,22 +399,14 @@ TEST(Ingest, StoresTheHuntsFindingsAndIncidents) {
     std::string in = StageFixtures(tmp.path);
     auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
     ASSERT_TRUE(cs.ok());
-    HuntOptions hunt;
-    std::vector<sigma::FileReport> reports;
-    auto rules = LoadRules(hunt, reports);
-    ASSERT_GT(rules->size(), 0u);
     size_t hunted_findings = 0, hunted_incidents = 0;
     IngestOptions opt;
     opt.scan.inputs = {in};
     opt.scan.threads = 2;
-    opt.hunt = [&](const ScanOptions& scan) -> Result<IngestHunt> {
-        HuntOptions h = hunt;
-        h.scan = scan;
-        HuntResult r = RunHunt(h, *rules);
+    opt.hunt = BuiltinHunt([&](const HuntResult& r) {
         hunted_findings = r.findings.size();
         hunted_incidents = r.incidents.size();
-        return IngestHunt{std::move(r.findings), std::move(r.incidents)};
-    };
+    });
     auto r = Ingest(*cs.value(), opt);
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_GT(hunted_findings, 0u);
@@ -455,6 +464,47 @@ TEST(Ingest, TimeWindowKeepsOnlyEventsInside) {
     ASSERT_TRUE(r2.ok());
     EXPECT_EQ(r2.value().ingested, 1u);
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events"), 9);
+}
+
+// Every source the simulator writes (CloudTrail, flow, DNS, web, OS logs) and GuardDuty findings
+// (imported as findings without techniques) ingest with their hunt: every simulated record and
+// every hunted finding is in the case.
+TEST(Ingest, SimulatedIncidentOfEverySourceLoadsWhole) {
+    TempDir tmp;
+    sim::SimOptions so;
+    so.out = tmp.path / "sim";
+    so.scenarios = sim::ParseScenarioList("all").value();
+    so.duration = 6 * 3600 * 1000LL;
+    so.events = 3000;
+    so.seed = 7;
+    auto simulated = sim::Simulate(so);
+    ASSERT_TRUE(simulated.ok()) << simulated.error().message;
+    // GuardDuty findings as exported by the API: imported as findings with no ATT&CK lists.
+    fs::create_directories(so.out / "guardduty");
+    fs::copy_file(cloudsift::test::TestDir() / "fixtures/formats/guardduty_api.json",
+                  so.out / "guardduty/findings.json");
+    auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+    ASSERT_TRUE(cs.ok());
+    size_t hunted = 0, without_techniques = 0;
+    IngestOptions opt;
+    opt.scan.inputs = {so.out.string()};
+    opt.scan.threads = 2;
+    opt.hunt = BuiltinHunt([&](const HuntResult& r) {
+        hunted = r.findings.size();
+        for (const auto& f : r.findings)
+            without_techniques += f.techniques.empty();
+    });
+    auto r = Ingest(*cs.value(), opt);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value().failed, 0u);
+    const auto& sum = simulated.value();
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE source_type <> 'guardduty'"),
+              int64_t(sum.benign_events + sum.malicious_events));
+    ASSERT_GT(hunted, 0u);
+    EXPECT_GT(without_techniques, 0u);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM findings"), int64_t(hunted));
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM findings WHERE len(techniques) = 0"),
+              int64_t(without_techniques));
 }
 
 } // namespace

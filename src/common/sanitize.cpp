@@ -66,6 +66,37 @@ bool IsValidUtf8(std::string_view s) {
     return true;
 }
 
+std::string_view ValidUtf8(std::string_view s, std::string& scratch) {
+    size_t i = 0;
+    // ASCII eight bytes at a time, then sequence by sequence.
+    for (uint64_t w; i + 8 <= s.size(); i += 8) {
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    size_t bad = i;
+    while (bad < s.size()) {
+        size_t n = Utf8SeqLen(s, bad);
+        if (n == 0)
+            break;
+        bad += n;
+    }
+    if (bad == s.size())
+        return s;
+    scratch.assign(s.data(), bad);
+    for (size_t k = bad; k < s.size();) {
+        size_t n = Utf8SeqLen(s, k);
+        if (n == 0) {
+            scratch += "\xEF\xBF\xBD";
+            ++k;
+        } else {
+            scratch.append(s.data() + k, n);
+            k += n;
+        }
+    }
+    return scratch;
+}
+
 std::string TerminalSafe(std::string_view s) {
     std::string out;
     out.reserve(s.size());

@@ -27,4 +27,8 @@ std::string JsonString(std::string_view s);
 //! Whether s is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+//! s itself when it is valid UTF-8; otherwise a copy in scratch with each byte that is not part
+//! of a valid sequence replaced by U+FFFD (for sinks that refuse broken text, like DuckDB).
+std::string_view ValidUtf8(std::string_view s, std::string& scratch);
+
 } // namespace cloudsift

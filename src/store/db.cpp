@@ -193,7 +193,8 @@ void Appender::Str(std::string_view s, bool empty_is_null) {
         Null();
         return;
     }
-    (void)Check(duckdb_append_varchar_length(app_, s.data(), s.size()));
+    std::string_view text = ValidUtf8(s, scratch_);
+    (void)Check(duckdb_append_varchar_length(app_, text.data(), text.size()));
 }
 
 void Appender::Null() {
@@ -232,15 +233,13 @@ template <typename Items> void Appender::StrListOf(const Items& items) {
     duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
     std::vector<duckdb_value> vals;
     vals.reserve(items.size());
-    // DuckDB throws on text that is not UTF-8 and refuses a null values pointer (an empty
-    // vector's data()) or element: such a list is stored as NULL, never passed as a null handle.
-    bool valid = std::all_of(items.begin(), items.end(), [](const auto& s) {
-        return IsValidUtf8(std::string_view(s.data(), s.size()));
-    });
-    for (const auto& s : items)
-        if (valid)
-            vals.push_back(duckdb_create_varchar_length(s.data(), s.size()));
-    valid = valid && std::all_of(vals.begin(), vals.end(), [](duckdb_value v) { return v; });
+    for (const auto& s : items) {
+        std::string_view text = ValidUtf8(std::string_view(s.data(), s.size()), scratch_);
+        vals.push_back(duckdb_create_varchar_length(text.data(), text.size()));
+    }
+    // DuckDB refuses a null values pointer (an empty vector's data()) or element: an empty list
+    // is passed with a dummy pointer, a list it could not build is stored as NULL.
+    bool valid = std::all_of(vals.begin(), vals.end(), [](duckdb_value v) { return v; });
     duckdb_value none = nullptr;
     duckdb_value list =
         valid ? duckdb_create_list_value(vt, vals.empty() ? &none : vals.data(), vals.size())
@@ -317,7 +316,8 @@ void ColumnChunk::Str(size_t col, size_t row, std::string_view s) {
         SetNull(col, row);
         return;
     }
-    duckdb_vector_assign_string_element_len(vectors_[col], row, s.data(), s.size());
+    std::string_view text = ValidUtf8(s, scratch_);
+    duckdb_vector_assign_string_element_len(vectors_[col], row, text.data(), text.size());
 }
 
 void ColumnChunk::UInt(size_t col, size_t row, uint64_t v) {

@@ -76,7 +76,8 @@ public:
     ~Appender();
     Appender(const Appender&) = delete;
     Appender& operator=(const Appender&) = delete;
-    //! Appends a string cell; empty text is stored as NULL when empty_is_null.
+    //! Appends a string cell; empty text is stored as NULL when empty_is_null. Text that is not
+    //! valid UTF-8 is stored with U+FFFD for each broken byte (DuckDB refuses it otherwise).
     void Str(std::string_view s, bool empty_is_null = true);
     //! Appends a NULL cell.
     void Null();
@@ -90,7 +91,7 @@ public:
     void Bool(bool v);
     //! Appends a TIMESTAMP cell from milliseconds since the epoch (0 → NULL when zero_is_null).
     void TimeMs(int64_t ms, bool zero_is_null = true);
-    //! Appends a VARCHAR[] cell.
+    //! Appends a VARCHAR[] cell (texts repaired as by Str).
     void StrList(const std::vector<std::string>& items);
     //! Appends a VARCHAR[] value of shared texts.
     void StrList(const std::vector<SharedText>& items);
@@ -107,10 +108,11 @@ private:
     template <typename Items> void StrListOf(const Items& items);
     duckdb_appender app_ = nullptr;
     std::string error_;
+    std::string scratch_; // text repaired to valid UTF-8
 };
 
 //! A block of rows built column by column, for Appender::Append (faster than cell by cell).
-//! Strings must be valid UTF-8.
+//! Strings that are not valid UTF-8 are stored with U+FFFD for each broken byte.
 class ColumnChunk {
 public:
     enum class Type { Varchar, UBigInt, Timestamp };
@@ -140,6 +142,7 @@ private:
     std::vector<duckdb_vector> vectors_;
     std::vector<void*> data_;
     std::vector<uint64_t*> validity_;
+    std::string scratch_; // text repaired to valid UTF-8
 };
 
 //! Whether the loaded DuckDB library is at least version major.minor.

@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "common/sanitize.h"
 #include "store/writer.h"
 
 namespace cloudsift::store {
@@ -408,6 +409,10 @@ std::string EvidenceRelPath(const std::string& original_path, const std::string&
         tail = original_path.substr(pos);
     else
         tail = fs::path(original_path).filename().string();
+    // The copy's name is stored in the case as text: a name that is not UTF-8 is repaired first,
+    // so the copy on disk and the row that names it agree.
+    std::string repaired;
+    tail = std::string(ValidUtf8(tail, repaired));
     // Never let a crafted name climb out of the evidence directory.
     std::string safe;
     for (auto part : fs::path(tail)) {

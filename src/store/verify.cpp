@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/sanitize.h"
 #include "common/strings.h"
 #include "common/time_util.h"
 #include "store/ingest.h"
@@ -124,8 +125,41 @@ bool DigestReport::valid() const {
     return true;
 }
 
+namespace {
+
+// The file an in-place path names when the path was stored repaired (bytes that were not UTF-8
+// became U+FFFD): each missing component is the one entry of its directory that repairs to it.
+std::string FindRepairedPath(const std::string& stored) {
+    fs::path found;
+    std::string scratch;
+    for (const auto& part : fs::path(stored)) {
+        std::error_code ec;
+        fs::path next = found / part;
+        if (fs::exists(next, ec)) {
+            found = next;
+            continue;
+        }
+        fs::path match;
+        for (auto& e : fs::directory_iterator(found.empty() ? fs::path(".") : found, ec)) {
+            std::string name = e.path().filename().string();
+            if (ValidUtf8(name, scratch) != part.string()) continue;
+            if (!match.empty()) return stored; // ambiguous: two names repair alike
+            match = e.path().filename();
+        }
+        if (match.empty()) return stored;
+        found /= match;
+    }
+    return found.string();
+}
+
+} // namespace
+
 std::string EvidencePath(const CaseStore& store, const std::string& evidence_path, bool copied) {
-    return copied ? (fs::path(store.dir()) / evidence_path).string() : evidence_path;
+    if (copied) return (fs::path(store.dir()) / evidence_path).string();
+    std::error_code ec;
+    if (!fs::exists(evidence_path, ec) && evidence_path.find("\xEF\xBF\xBD") != std::string::npos)
+        return FindRepairedPath(evidence_path);
+    return evidence_path;
 }
 
 Result<std::string> MaybeGunzip(const std::string& data, size_t max_bytes) {

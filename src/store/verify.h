@@ -61,7 +61,8 @@ Result<DigestReport> ValidateDigests(CaseStore& store, const std::string& public
 //! Decompresses gzip data (several members allowed); plain data is returned as is.
 Result<std::string> MaybeGunzip(const std::string& data, size_t max_bytes = size_t(1) << 30);
 
-//! Absolute path of a manifest row's evidence file.
+//! Absolute path of a manifest row's evidence file (an in-place file whose stored path was
+//! repaired to UTF-8 is found by the name that repairs to it).
 std::string EvidencePath(const CaseStore& store, const std::string& evidence_path, bool copied);
 
 } // namespace cloudsift::store

@@ -49,6 +49,28 @@ TEST(JsonString, InvalidByteAfterLongAsciiRunIsReplaced) {
     EXPECT_EQ(JsonString(s), "\"" + std::string(37, 'a') + "\\ufffdtail\"");
 }
 
+// RFC 3629: valid text is returned as it is; each byte outside a valid sequence becomes U+FFFD,
+// wherever it falls relative to the 8-byte ASCII scan.
+TEST(ValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
+    std::string scratch;
+    const std::string valid = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 plain ascii text";
+    EXPECT_EQ(ValidUtf8(valid, scratch).data(), valid.data());
+    const std::string fffd = "\xef\xbf\xbd";
+    EXPECT_EQ(ValidUtf8("a\xff" "b", scratch), "a" + fffd + "b");
+    EXPECT_EQ(ValidUtf8("\xc3", scratch), fffd);                           // truncated
+    EXPECT_EQ(ValidUtf8("\xc0\xaf", scratch), fffd + fffd);               // overlong
+    EXPECT_EQ(ValidUtf8("\xed\xa0\x80", scratch), fffd + fffd + fffd);   // surrogate
+    EXPECT_EQ(ValidUtf8("\xf4\x90\x80\x80", scratch), fffd + fffd + fffd + fffd); // > U+10FFFF
+    for (size_t pos = 0; pos < 24; ++pos) {
+        std::string s(pos, 'x');
+        s += "\xfe\xc3\xa9";
+        s += std::string(9, 'y');
+        std::string want = std::string(pos, 'x') + fffd + "\xc3\xa9" + std::string(9, 'y');
+        EXPECT_EQ(ValidUtf8(s, scratch), want) << "offset " << pos;
+        EXPECT_TRUE(IsValidUtf8(ValidUtf8(s, scratch)));
+    }
+}
+
 TEST(TerminalSafe, NeutralizesEscapes) {
     EXPECT_EQ(TerminalSafe("ok\x1b[31mred"), "ok\\x1b[31mred");
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 
 #include "hunt/hunter.h"
 #include "sim/simulate.h"
@@ -505,6 +506,44 @@ TEST(Ingest, SimulatedIncidentOfEverySourceLoadsWhole) {
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM findings"), int64_t(hunted));
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM findings WHERE len(techniques) = 0"),
               int64_t(without_techniques));
+}
+
+// Log text and file names are attacker-controlled bytes; DuckDB takes only UTF-8. A log line with
+// broken bytes and a file whose name is not UTF-8 are ingested whole (broken bytes stored as
+// U+FFFD), copied or in place, and verify finds their evidence intact.
+TEST(Ingest, TextAndFileNamesThatAreNotUtf8AreStoredRepaired) {
+    for (bool copy : {true, false}) {
+        TempDir tmp;
+        fs::path in = tmp.path / "in";
+        fs::create_directories(in);
+        fs::copy_file(cloudsift::test::TestDir() / "fixtures/store/incident_a.json",
+                      in / "trail-\xff\xfe.json");
+        {
+            std::ofstream log(in / "access.log");
+            log << "127.0.0.1 - - [01/Mar/2024:10:00:00 +0000] \"GET /a\xff HTTP/1.1\" 200 12 \"-\" "
+                   "\"curl/8\xc3\"\n"
+                   "10.0.0.1 - - [01/Mar/2024:10:00:01 +0000] \"GET /ok HTTP/1.1\" 200 12 \"-\" "
+                   "\"curl/8\"\n";
+        }
+        auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+        ASSERT_TRUE(cs.ok());
+        IngestOptions opt;
+        opt.scan.inputs = {in.string()};
+        opt.copy = copy;
+        auto r = Ingest(*cs.value(), opt);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(r.value().ingested, 2u) << "copy " << copy;
+        EXPECT_EQ(r.value().failed, 0u);
+        CaseStore& c = *cs.value();
+        EXPECT_EQ(Count(c, "SELECT count(*) FROM events"), 7);
+        EXPECT_EQ(Count(c, "SELECT count(*) FROM files WHERE path LIKE '%trail-\xEF\xBF\xBD\xEF\xBF\xBD.json'"),
+                  1);
+        EXPECT_EQ(Count(c, "SELECT count(*) FROM events WHERE user_agent = 'curl/8\xEF\xBF\xBD'"), 1);
+        auto v = VerifyEvidence(c);
+        EXPECT_TRUE(v.clean()) << "copy " << copy << ": " << v.missing.size() << " missing, "
+                               << v.extra.size() << " extra";
+        EXPECT_EQ(v.ok, 2u);
+    }
 }
 
 } // namespace

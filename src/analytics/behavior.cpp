@@ -162,10 +162,11 @@ std::string UserAgentFamily(std::string_view ua) {
     return std::string(ua.substr(0, std::min<size_t>(end, 40)));
 }
 
-Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
+namespace {
+
+// EvidenceOf's additions to the record's evidence f: the instance as actor, the id.
+void FinishEvidence(Finding& f, const Record& rec) {
     const Normalized& n = rec.norm;
-    Finding f;
-    FillEvidence(f, rec, interner ? interner->Get(file.path, 9) : SharedText(file.path), interner);
     if (f.actor.empty() && StartsWith(n.instance_id, "i-"))
         f.actor = SharedText(n.instance_id); // the instance that queried / connected
     std::string key;
@@ -173,6 +174,22 @@ Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* intern
     key.append(f.file.view()).append(1, '\0').append(std::to_string(rec.line)).append(1, ':');
     key.append(std::to_string(rec.index)).append(1, '\0').append(f.event_id.view());
     f.finding_id = FindingId::Of(key);
+}
+
+} // namespace
+
+Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
+    Finding f;
+    FillEvidence(f, rec, interner ? interner->Get(file.path, 9) : SharedText(file.path), interner);
+    FinishEvidence(f, rec);
+    return f;
+}
+
+Finding BehaviorCollector::Evidence(const Record& rec, const FileInfo& file) {
+    if (!record_evidence_)
+        return EvidenceOf(rec, file, &interner_);
+    Finding f = *record_evidence_;
+    FinishEvidence(f, rec);
     return f;
 }
 
@@ -212,7 +229,7 @@ void BehaviorCollector::Touch(std::initializer_list<std::string_view> parts, con
     bool first = fs.count++ == 0;
     if (first || rec.norm.time < fs.first) {
         fs.first = rec.norm.time;
-        fs.ev = EvidenceOf(rec, file, &interner_);
+        fs.ev = Evidence(rec, file);
     }
 }
 
@@ -278,7 +295,9 @@ void BehaviorCollector::LearnCreation(const Record& rec) {
     }
 }
 
-void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
+void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
+                                 const Finding* record_evidence) {
+    record_evidence_ = record_evidence;
     const Normalized& n = rec.norm;
     // Threat intelligence on any source.
     if (!intel_.iocs.empty()) {
@@ -298,7 +317,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
             std::string title = "Threat-intel indicator matched: " + hit->value;
             if (!hit->description.empty())
                 title += " (" + hit->description + ")";
-            findings.push_back(AnalyticFinding(EvidenceOf(rec, file, &interner_),
+            findings.push_back(AnalyticFinding(Evidence(rec, file),
                                                "UnauthorizedAccess:Runtime/ThreatIntelIndicator",
                                                title, "high", "command-and-control", ""));
         }
@@ -307,7 +326,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     case EventClass::DnsActivity:
         if (!n.resource.empty() && intel_.IsMiningDomain(n.resource))
             findings.push_back(AnalyticFinding(
-                EvidenceOf(rec, file, &interner_), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+                Evidence(rec, file), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
                 "DNS query for a cryptocurrency mining pool", "high", "impact", "T1496"));
         return;
     case EventClass::NetworkActivity: {
@@ -324,9 +343,9 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         auto ip = ParseIp(n.dst_ip);
         if (!ip || IsPrivateIp(*ip))
             return;
-        findings.push_back(AnalyticFinding(
-            EvidenceOf(rec, file, &interner_), "CryptoCurrency:EC2/BitcoinTool.B",
-            "Outbound connection on a cryptocurrency mining port", "high", "impact", "T1496"));
+        findings.push_back(AnalyticFinding(Evidence(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
+                                           "Outbound connection on a cryptocurrency mining port",
+                                           "high", "impact", "T1496"));
         return;
     }
     case EventClass::ApiActivity:
@@ -362,12 +381,14 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
     if (!Interesting(n.action, n.actor_arn, n.error_code))
         return;
     ActivityRow row;
-    row.ev = EvidenceOf(rec, file, &interner_);
-    row.actor_type = std::string(n.actor_type);
-    row.error_code = std::string(n.error_code);
-    row.mfa = std::string(n.mfa);
-    row.outcome = std::string(n.outcome);
-    row.resource = std::string(n.resource);
+    row.ev = Evidence(rec, file);
+    // Interner slots 10–15 (FillEvidence takes 0–8, the file 9); resources are mostly unique
+    // (object keys), so they are not interned.
+    row.actor_type = interner_.Get(n.actor_type, 10);
+    row.error_code = interner_.Get(n.error_code, 11);
+    row.mfa = interner_.Get(n.mfa, 12);
+    row.outcome = interner_.Get(n.outcome, 13);
+    row.resource = SharedText(n.resource);
     // What the principal reads or deletes: bucket per S3 operation, secret or parameter name.
     if (!via_service && !baseline.empty() && !n.resource.empty()) {
         std::string_view a = n.action;
@@ -379,7 +400,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         if (!what.empty())
             Touch({ResourceKey(baseline, a, what)}, rec, file);
     }
-    row.baseline = std::string(baseline);
+    row.baseline = interner_.Get(baseline, 15);
     row.via_service = via_service;
     if (n.action == "RunInstances") {
         static const FieldPath kType = FieldPath::Parse("requestParameters.instanceType");
@@ -388,7 +409,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         std::string buf;
         auto grab = [&](const Value& v) {
             if (v.IsScalar())
-                row.resource = std::string(v.Text(buf));
+                row.resource = interner_.Get(v.Text(buf), 14); // instance types repeat
             return false;
         };
         if (!rec.event.Find(kType, grab))
@@ -399,12 +420,12 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file) {
         std::string buf;
         rec.event.Find(kResp, [&](const Value& v) {
             if (v.IsScalar())
-                row.outcome = ToLower(v.Text(buf));
+                row.outcome = interner_.Get(ToLower(v.Text(buf)), 13);
             return false;
         });
         rec.event.Find(kMfa, [&](const Value& v) {
             if (v.IsScalar())
-                row.mfa = ToLower(v.Text(buf)) == "yes" ? "true" : "false";
+                row.mfa = interner_.Get(ToLower(v.Text(buf)) == "yes" ? "true" : "false", 12);
             return false;
         });
     }

@@ -53,13 +53,14 @@ struct Intel {
 
 //! A compact copy of a CloudTrail event for the time-ordered detectors (≈ 600 bytes + strings).
 struct ActivityRow {
-    Finding ev;             //!< evidence (the finding fields a detection would carry)
-    std::string actor_type; //!< IAMUser, AssumedRole, Root …
-    std::string error_code;
-    std::string mfa;          //!< "true" / "false" / ""
-    std::string resource;     //!< bucket/key, secret id, instance type (RunInstances)
-    std::string outcome;      //!< success / failure
-    std::string baseline;     //!< first-seen identity: the role behind a session, else the actor
+    // Texts are interned per collector: rows of one principal share its strings.
+    Finding ev;            //!< evidence (the finding fields a detection would carry)
+    SharedText actor_type; //!< IAMUser, AssumedRole, Root …
+    SharedText error_code;
+    SharedText mfa;           //!< "true" / "false" / ""
+    SharedText resource;      //!< bucket/key, secret id, instance type (RunInstances)
+    SharedText outcome;       //!< success / failure
+    SharedText baseline;      //!< first-seen identity: the role behind a session, else the actor
     bool via_service = false; //!< made by or through an AWS service (invokedBy, AWS Internal)
 };
 
@@ -75,8 +76,11 @@ class BehaviorCollector {
 public:
     //! intel must outlive the collector.
     explicit BehaviorCollector(const Intel& intel) : intel_(intel) {}
-    //! Inspects one record; single-record findings go to findings().
-    void OnRecord(const Record& rec, const FileInfo& file);
+    //! Inspects one record; single-record findings go to findings(). record_evidence, when
+    //! given, is rec's evidence as FillEvidence built it for another finding of rec (it is
+    //! copied instead of being built again).
+    void OnRecord(const Record& rec, const FileInfo& file,
+                  const Finding* record_evidence = nullptr);
 
     std::vector<ActivityRow> rows;
     std::unordered_map<std::string, FirstSeen> first_seen; //!< "api|p|a", "region|acct|r" …
@@ -99,7 +103,10 @@ private:
     };
     //! The facts of ua, from a bounded cache (user agents repeat across many records).
     const UserAgentFacts& FactsOf(std::string_view ua);
+    //! EvidenceOf(rec, file), from the record's evidence when OnRecord was given it.
+    Finding Evidence(const Record& rec, const FileInfo& file);
     const Intel& intel_;
+    const Finding* record_evidence_ = nullptr; // of the record OnRecord inspects
     TextInterner interner_;
     std::string key_; // scratch for Touch()
     std::unordered_map<std::string, UserAgentFacts, TransparentStringHash, std::equal_to<>>

@@ -216,7 +216,7 @@ public:
         if (rec.norm.cls == EventClass::DetectionFinding)
             slot_.findings.push_back(ImportedFinding(rec, *file_));
         if (slot_.behavior)
-            slot_.behavior->OnRecord(rec, *file_);
+            slot_.behavior->OnRecord(rec, *file_, factory_.RecordEvidence());
     }
 
 private:

@@ -26,6 +26,8 @@ public:
     void NewRecord() { have_evidence_ = false; }
     //! The finding of rule number rule_index on rec (call NewRecord() before each record).
     Finding Make(size_t rule_index, const Record& rec, const FileInfo& file);
+    //! The record fields Make() built for the current record (null before its first Make()).
+    const Finding* RecordEvidence() const { return have_evidence_ ? &evidence_ : nullptr; }
 
     //! A rule's share of its findings (id, title, level, ATT&CK tags), built once per rule.
     struct RuleFields {

@@ -6,13 +6,14 @@
 #include "common/sanitize.h"
 #include "store/case_store.h"
 #include "store/ingest.h"
+#include "store/render.h"
 
 namespace cloudsift::cli {
 namespace {
 
 struct ExportArgs {
     std::string case_dir, to = "parquet", out, query;
-    std::vector<std::string> tables = {"events", "findings", "files", "custody"};
+    std::vector<std::string> tables = {"events", "findings", "incidents", "files", "custody"};
 };
 
 int RunExport(const ExportArgs& a) {
@@ -44,6 +45,16 @@ int RunExport(const ExportArgs& a) {
             jobs.push_back({"SELECT * FROM " + t, (fs::path(a.out) / (t + ext)).string()});
         }
     }
+    // CSV is opened in spreadsheets and terminals: cells are guarded as our own CSV output is.
+    if (a.to == "csv")
+        for (auto& job : jobs) {
+            auto safe = store::CsvSafeSelect(cs.value()->conn(), job.first);
+            if (!safe) {
+                std::cerr << "export error: " << TerminalSafe(safe.error().message) << "\n";
+                return kExitFatal;
+            }
+            job.first = safe.value();
+        }
     std::string details = "{\"to\":\"" + a.to + "\",\"files\":[";
     for (size_t i = 0; i < jobs.size(); ++i) {
         auto st = cs.value()->conn().Exec("COPY (" + jobs[i].first + ") TO " +
@@ -71,7 +82,7 @@ const Registration kExport{"export", "Export a case to Parquet, JSONL or CSV", [
     sub.add_option("out", a->out, "Output directory (or file with --query)")->required();
     sub.add_option("--case", a->case_dir, "Case directory")->required();
     sub.add_option("--to", a->to, "parquet|jsonl|csv")->capture_default_str();
-    sub.add_option("--table", a->tables, "Tables to export (default: events findings files custody)");
+    sub.add_option("--table", a->tables, "Tables to export (default: events findings incidents files custody)");
     sub.add_option("--query", a->query, "Export the result of this SQL to OUT");
     return [a] { return RunExport(*a); };
 }};

@@ -345,15 +345,28 @@ void ColumnChunk::Reset() {
     }
 }
 
-std::string SqlQuote(std::string_view s) {
-    std::string out = "'";
+namespace {
+
+// s between two quote characters q, each q inside doubled.
+std::string Quoted(std::string_view s, char q) {
+    std::string out(1, q);
     for (char c : s) {
-        if (c == '\'')
-            out += '\'';
+        if (c == q)
+            out += q;
         out += c;
     }
-    out += '\'';
+    out += q;
     return out;
+}
+
+} // namespace
+
+std::string SqlQuote(std::string_view s) {
+    return Quoted(s, '\'');
+}
+
+std::string SqlIdent(std::string_view name) {
+    return Quoted(name, '"');
 }
 
 } // namespace cloudsift::store

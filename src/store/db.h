@@ -151,4 +151,7 @@ bool LibraryAtLeast(int major, int minor);
 //! SQL string literal for s ('it''s').
 std::string SqlQuote(std::string_view s);
 
+//! SQL identifier for name ("odd ""name""").
+std::string SqlIdent(std::string_view name);
+
 } // namespace cloudsift::store

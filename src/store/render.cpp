@@ -111,4 +111,48 @@ void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell)
     os << "(" << t.rows.size() << " row" << (t.rows.size() == 1 ? "" : "s") << ")\n";
 }
 
+namespace {
+
+// Whether a DuckDB column type prints without text from the data (numbers, booleans, times).
+bool PrintsOnlyValues(std::string_view type) {
+    static const char* const kTypes[] = {"BOOLEAN",      "TINYINT",      "SMALLINT",
+                                         "INTEGER",      "BIGINT",       "HUGEINT",
+                                         "UTINYINT",     "USMALLINT",    "UINTEGER",
+                                         "UBIGINT",      "UHUGEINT",     "FLOAT",
+                                         "DOUBLE",       "DATE",         "TIME",
+                                         "TIMESTAMP",    "TIMESTAMP_S",  "TIMESTAMP_MS",
+                                         "TIMESTAMP_NS", "INTERVAL",     "UUID",
+                                         "TIMESTAMP WITH TIME ZONE"};
+    if (type.starts_with("DECIMAL"))
+        return true;
+    return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
+}
+
+} // namespace
+
+Result<std::string> CsvSafeSelect(Connection& con, const std::string& select) {
+    auto cols = con.Query("DESCRIBE (" + select + ")");
+    if (!cols)
+        return cols.error();
+    const Table& t = cols.value();
+    int name_col = t.Column("column_name"), type_col = t.Column("column_type");
+    if (name_col < 0 || type_col < 0)
+        return Error{"export.describe", "cannot read the columns of the query"};
+    std::string list;
+    for (size_t r = 0; r < t.rows.size(); ++r) {
+        std::string id = SqlIdent(t.Cell(r, size_t(name_col)));
+        if (!list.empty())
+            list += ", ";
+        if (PrintsOnlyValues(t.Cell(r, size_t(type_col)))) {
+            list += id;
+            continue;
+        }
+        std::string text = "regexp_replace(CAST(" + id + " AS VARCHAR), " +
+                           R"('[\x00-\x08\x0b-\x1f\x7f\x{80}-\x{9f}]', ')" "\xEF\xBF\xBD" "', 'g')";
+        list += "CASE WHEN regexp_matches(" + text + R"(, '^[=+\-@\t\r|%]') THEN '''' || )" +
+                text + " ELSE " + text + " END AS " + id;
+    }
+    return "SELECT " + list + " FROM (" + select + ")";
+}
+
 } // namespace cloudsift::store

@@ -21,4 +21,10 @@ void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell 
 //! Appends row r of t as one JSON object (column names as keys, NULL as null).
 void AppendRowJson(std::string& out, const Table& t, size_t r);
 
+//! The query select rewritten for a CSV file written by DuckDB (COPY … FORMAT csv), guarded as
+//! CsvCell guards our own CSV: every column that is not a number, boolean or time is cast to
+//! text, its control characters other than tab and newline (C0, DEL, C1) become U+FFFD, and a
+//! cell that a spreadsheet would read as a formula (= + - @ tab CR | %) gets a leading quote.
+Result<std::string> CsvSafeSelect(Connection& con, const std::string& select);
+
 } // namespace cloudsift::store

@@ -124,14 +124,15 @@ void EventBatch::Clear() {
     idx_.clear();
 }
 
-Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256) const {
+std::unique_ptr<ColumnChunk> EventBatch::NewChunk() {
     using T = ColumnChunk::Type;
-    static const std::vector<T> kTypes = [] {
-        std::vector<T> t = {T::Varchar, T::UBigInt, T::UBigInt, T::Timestamp};
-        t.insert(t.end(), kStrCols, T::Varchar);
-        return t;
-    }();
-    ColumnChunk chunk(kTypes);
+    std::vector<T> types = {T::Varchar, T::UBigInt, T::UBigInt, T::Timestamp};
+    types.insert(types.end(), kStrCols, T::Varchar);
+    return std::make_unique<ColumnChunk>(types);
+}
+
+Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256,
+                            ColumnChunk& chunk) const {
     const size_t cap = ColumnChunk::Capacity();
     for (size_t first = 0; first < times_.size(); first += cap) {
         size_t n = std::min(cap, times_.size() - first);
@@ -176,7 +177,9 @@ IngestTxn::~IngestTxn() {
 Status IngestTxn::Append(const EventBatch& batch, std::string_view file_sha256) {
     if (!open_)
         return Error{"store.txn", "transaction is not open"};
-    if (auto st = batch.AppendTo(*events_, file_sha256); !st)
+    if (!chunk_)
+        chunk_ = EventBatch::NewChunk();
+    if (auto st = batch.AppendTo(*events_, file_sha256, *chunk_); !st)
         return st;
     // Hand rows to the table as they come rather than all at commit (the appender would buffer
     // 200k rows), so the storage work is spread over the run and stays off the commit lock.

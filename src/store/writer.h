@@ -31,9 +31,11 @@ public:
     size_t size() const { return times_.size(); }
     //! Approximate bytes held.
     size_t bytes() const { return arena_.size() + spans_.size() * sizeof(Span); }
+    //! A chunk shaped like the `events` table, for AppendTo (reusable from one batch to the next).
+    static std::unique_ptr<ColumnChunk> NewChunk();
     //! Appends every record to the events appender (columns in `events` table order after
-    //! file_sha256).
-    Status AppendTo(class Appender& events, std::string_view file_sha256) const;
+    //! file_sha256), through chunk (from NewChunk()).
+    Status AppendTo(Appender& events, std::string_view file_sha256, ColumnChunk& chunk) const;
 
 private:
     struct Span {
@@ -95,6 +97,7 @@ private:
     CaseStore* store_ = nullptr;
     std::unique_ptr<Connection> con_;
     std::unique_ptr<Appender> events_, findings_, files_;
+    std::unique_ptr<ColumnChunk> chunk_; // events go through it (~2 MB, built once)
     static constexpr size_t kFlushRows = 32768;
     std::vector<std::string> custody_; // details of the files added, in order
     size_t unflushed_ = 0;

@@ -264,6 +264,21 @@ TEST(CloudTrail, InvalidUtf8InOneRecordLosesOnlyThatRecord) {
     EXPECT_EQ(o.report.bad(), 1u);
 }
 
+// Records recovered one by one from a document that does not parse keep their original text
+// too (the bad record is reported, its neighbours' JSON is exactly what the file holds).
+TEST(CloudTrail, SalvagedRecordsKeepTheirOriginalText) {
+    std::string bad = kEvent2;
+    bad.replace(bad.find("Mozilla"), 1, "\xff");
+    std::string data = std::string("{ \"Records\" : [\n  ") + kSpaced + " ,\n  " + bad +
+                       ",\n  " + kEvent1 + "\n] }";
+    FileOutcome o;
+    auto seen = Decode(data, "salvage.json", &o);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(o.report.bad(), 1u);
+    EXPECT_EQ(seen[0].json, kSpaced);
+    EXPECT_EQ(seen[1].json, kEvent1);
+}
+
 TEST(CloudTrail, DeepNestingIsReportedNotFatal) {
     std::string deep = std::string(10000, '[') + std::string(10000, ']');
     std::string data = std::string(R"({"Records":[)") + kEvent1 +

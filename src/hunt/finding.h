@@ -105,6 +105,30 @@ std::vector<uint32_t> FindingOrderOf(const Range& items, FindingOf finding) {
     return order;
 }
 
+//! Moves items into the order order gives (order[i] indexes the item that goes i-th): each item
+//! moves once, along the permutation's cycles. items: random access by index.
+template <typename Items> void ApplyOrder(Items& items, const std::vector<uint32_t>& order) {
+    std::vector<bool> placed(order.size(), false);
+    for (size_t i = 0; i < order.size(); ++i) {
+        if (placed[i] || order[i] == i) {
+            placed[i] = true;
+            continue;
+        }
+        auto held = std::move(items[i]);
+        size_t j = i;
+        while (true) {
+            placed[j] = true;
+            size_t from = order[j];
+            if (from == i) {
+                items[j] = std::move(held);
+                break;
+            }
+            items[j] = std::move(items[from]);
+            j = from;
+        }
+    }
+}
+
 //! Numeric rank of a level name (informational 0 … critical 4; unknown -1).
 int LevelRank(std::string_view level);
 

@@ -193,7 +193,7 @@ namespace {
 // One worker thread's state: the matcher, the correlation capture and the analytics collector;
 // its findings go to a slot owned by RunHunt.
 struct ThreadSlot {
-    std::vector<Finding> findings;
+    FindingRun findings;
     analytics::CorrelationEngine::Collector correlation;
     std::unique_ptr<analytics::BehaviorCollector> behavior;
 };
@@ -257,27 +257,7 @@ std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings) {
 }
 
 void SortFindings(std::vector<Finding>& findings) {
-    // Moves each finding once, following the permutation's cycles.
-    std::vector<uint32_t> order = FindingOrder(findings);
-    std::vector<bool> placed(findings.size(), false);
-    for (size_t i = 0; i < findings.size(); ++i) {
-        if (placed[i] || order[i] == i) {
-            placed[i] = true;
-            continue;
-        }
-        Finding held = std::move(findings[i]);
-        size_t j = i;
-        while (true) {
-            placed[j] = true;
-            size_t from = order[j];
-            if (from == i) {
-                findings[j] = std::move(held);
-                break;
-            }
-            findings[j] = std::move(findings[from]);
-            j = from;
-        }
-    }
+    ApplyOrder(findings, FindingOrder(findings));
 }
 
 bool FindingOrderLess(const Finding& a, const Finding& b) {
@@ -290,19 +270,13 @@ bool FindingOrderLess(const Finding& a, const Finding& b) {
     return a.rule_id.view() < b.rule_id.view();
 }
 
-std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs,
-                                     const std::vector<std::vector<uint32_t>>& orders) {
+std::vector<Finding> MergeSortedRuns(const std::vector<FindingRun*>& runs, size_t spare) {
     size_t total = 0;
     for (const auto* r : runs)
         total += r->size();
     std::vector<Finding> out;
-    // Room for the few findings MergeAfter adds later (correlation, behaviour), so that merge
-    // is done in place instead of moving every finding once more; capacity that is never
-    // written is never touched, so it costs address space, not memory.
-    out.reserve(total + total / 8 + 1024);
-    auto at = [&](size_t r, size_t i) -> Finding& {
-        return (*runs[r])[r < orders.size() && !orders[r].empty() ? orders[r][i] : i];
-    };
+    // Capacity that is never written is never touched: spare costs address space only.
+    out.reserve(total + spare);
     // Few runs: a linear scan for the least head beats a heap. Equal keys: the earlier run wins.
     std::vector<size_t> pos(runs.size(), 0);
     while (out.size() < total) {
@@ -310,13 +284,16 @@ std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& r
         for (size_t r = 0; r < runs.size(); ++r) {
             if (pos[r] == runs[r]->size())
                 continue;
-            if (best == SIZE_MAX || FindingOrderLess(at(r, pos[r]), at(best, pos[best])))
+            if (best == SIZE_MAX || FindingOrderLess((*runs[r])[pos[r]], (*runs[best])[pos[best]]))
                 best = r;
         }
-        out.push_back(std::move(at(best, pos[best]++)));
+        FindingRun& run = *runs[best];
+        out.push_back(std::move(run[pos[best]++]));
+        if (pos[best] % FindingRun::kBlock == 0) // the last finding of a block was read
+            run.ReleaseBefore(pos[best]);
     }
     for (auto* r : runs)
-        std::vector<Finding>().swap(*r);
+        r->Clear();
     return out;
 }
 
@@ -417,35 +394,35 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     else
         analyze();
     TimeMs now = NowMs();
-    auto suppress = [&](std::vector<Finding>& fs) {
-        if (!options.suppress)
-            return;
-        size_t before = fs.size();
-        std::erase_if(fs, [&](const Finding& f) { return options.suppress->Suppressed(f, now); });
-        result.suppressed += before - fs.size();
+    auto suppressed = [&](const Finding& f) { return options.suppress->Suppressed(f, now); };
+    auto suppress = [&](auto& fs) {
+        if (options.suppress)
+            result.suppressed += std::erase_if(fs, suppressed);
     };
-    // Each thread's findings are ordered on a thread of their own (a permutation, no finding
-    // moves), then merged in one pass that moves each finding once; both run while correlation
-    // and behaviour are still at work. Their findings are merged in last.
-    std::vector<std::vector<Finding>*> runs;
+    // Each thread's findings are sorted in place on a thread of their own, then merged in one
+    // pass that moves each finding once more and hands each read block of the runs back to the
+    // system (the merged findings are never held twice); both run while correlation and
+    // behaviour are still at work. Their findings are merged in last, into the room left.
+    std::vector<FindingRun*> runs;
+    size_t total = 0;
     for (auto& slot : slots) {
-        suppress(slot.findings);
+        if (options.suppress)
+            result.suppressed += slot.findings.EraseIf(suppressed);
         runs.push_back(&slot.findings);
+        total += slot.findings.size();
     }
-    std::vector<std::vector<uint32_t>> orders(runs.size());
     if (parallel) {
         std::vector<std::thread> sorters;
-        for (size_t r = 0; r < runs.size(); ++r)
-            sorters.emplace_back([&, r] { orders[r] = FindingOrder(*runs[r]); });
+        for (auto* run : runs)
+            sorters.emplace_back([run] { SortFindings(*run); });
         for (auto& t : sorters)
             t.join();
     } else {
-        for (size_t r = 0; r < runs.size(); ++r)
-            orders[r] = FindingOrder(*runs[r]);
+        for (auto* run : runs)
+            SortFindings(*run);
     }
     lap(result.timings.sort);
-    result.findings = MergeSortedRuns(runs, orders);
-    orders.clear();
+    result.findings = MergeSortedRuns(runs, total / 8 + 1024);
     lap(result.timings.merge);
     if (analytics_thread.joinable())
         analytics_thread.join();

@@ -10,6 +10,7 @@
 #include "analytics/suppress.h"
 #include "formats/format.h"
 #include "hunt/finding.h"
+#include "hunt/finding_run.h"
 #include "io/scan.h"
 #include "sigma/rule_set.h"
 
@@ -142,12 +143,12 @@ bool FindingOrderLess(const Finding& a, const Finding& b);
 //! The permutation that puts findings in SortFindings order: order[i] indexes the i-th.
 std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings);
 
-//! Merges runs that are each in SortFindings order into one vector in that order, emptying
-//! them; on equal keys a finding of an earlier run comes first (as one sort of the runs
-//! concatenated would place it). A run with a permutation in orders (FindingOrder of it) is
-//! read in that order instead; a missing or empty one reads the run as it is.
-std::vector<Finding> MergeSortedRuns(const std::vector<std::vector<Finding>*>& runs,
-                                     const std::vector<std::vector<uint32_t>>& orders = {});
+//! Merges runs that are each in SortFindings order into one vector in that order: on equal keys
+//! a finding of an earlier run comes first (as one sort of the runs concatenated would place
+//! it). Each run is read in order and its blocks handed back as they are read, so the findings
+//! are never held twice; the runs are empty afterwards. The result has room for spare more
+//! findings (for MergeAfter).
+std::vector<Finding> MergeSortedRuns(const std::vector<FindingRun*>& runs, size_t spare);
 
 //! Merges later (in SortFindings order) into into (in that order), emptying later; on equal
 //! keys into's findings come first.

@@ -80,67 +80,100 @@ TEST(SortFindings, EmptyAndSingle) {
     EXPECT_EQ(Ids(one), std::vector<std::string>{"r@1/f:1"});
 }
 
-// Sorting runs apart and merging them gives the order of one sort of the runs concatenated,
-// including the order of findings with equal keys (the earlier run's first).
+// Random runs: mostly small, now and then several blocks long.
+std::vector<FindingRun> RandomRuns(RandomFindings& random, int round, std::vector<Finding>& all) {
+    std::vector<FindingRun> parts(1 + random.Next() % 4);
+    for (auto& part : parts) {
+        size_t n =
+            round % 10 == 3 ? FindingRun::kBlock * 2 + random.Next() % 100 : random.Next() % 30;
+        for (; n > 0; --n) {
+            part.push_back(random.Make());
+            all.push_back(part[part.size() - 1]);
+        }
+    }
+    return parts;
+}
+
+// Sorting runs apart (in place, block storage) and merging them gives the order of one sort of
+// the runs concatenated, including the order of findings with equal keys (the earlier run's
+// first); the runs are left empty, every block handed back.
 TEST(MergeSortedRuns, EqualsOneSortOfTheConcatenation) {
     RandomFindings random(7);
     for (int round = 0; round < 50; ++round) {
         random.NewRound();
-        std::vector<std::vector<Finding>> parts(1 + random.Next() % 4);
         std::vector<Finding> all;
-        for (auto& part : parts)
-            for (size_t n = random.Next() % 30; n > 0; --n) {
-                part.push_back(random.Make());
-                all.push_back(part.back());
-            }
+        auto parts = RandomRuns(random, round, all);
         SortFindings(all);
-        std::vector<std::vector<Finding>*> runs;
+        std::vector<FindingRun*> runs;
         for (auto& part : parts) {
             SortFindings(part);
             runs.push_back(&part);
         }
-        auto merged = MergeSortedRuns(runs);
+        auto merged = MergeSortedRuns(runs, 5);
         ASSERT_EQ(Ids(merged), Ids(all)) << "round " << round;
-        for (auto& part : parts)
+        EXPECT_GE(merged.capacity(), merged.size() + 5);
+        for (auto& part : parts) {
             EXPECT_TRUE(part.empty());
+            EXPECT_EQ(part.mapped_blocks(), 0u);
+        }
     }
 }
 
-// The hunt's path: runs read through their FindingOrder permutations and merged, then a last
-// run merged in after them (in place when there is room, into a new vector otherwise), gives
-// the same order as one sort of everything concatenated.
-TEST(MergeSortedRuns, ThroughPermutationsThenMergeAfterEqualsOneSort) {
+// The hunt's path: suppression (EraseIf) on each run, runs sorted in place and merged, then a
+// last run merged in after them (in place when there is room, into a new vector otherwise),
+// gives the same order as one sort of everything kept, concatenated.
+TEST(MergeSortedRuns, AfterEraseIfThenMergeAfterEqualsOneSort) {
     RandomFindings random(11);
+    auto drop = [](const Finding& f) { return f.time == 3 && f.line_or_index == 1; };
     for (int round = 0; round < 60; ++round) {
         random.NewRound();
-        std::vector<std::vector<Finding>> parts(1 + random.Next() % 4);
         std::vector<Finding> later, all;
-        for (auto& part : parts)
-            for (size_t n = random.Next() % 30; n > 0; --n) {
-                part.push_back(random.Make());
-                all.push_back(part.back());
-            }
+        auto parts = RandomRuns(random, round, all);
         for (size_t n = random.Next() % 10; n > 0; --n) {
             later.push_back(random.Make());
             all.push_back(later.back());
         }
+        size_t dropped = std::erase_if(all, drop);
         SortFindings(all);
-        std::vector<std::vector<Finding>*> runs;
-        std::vector<std::vector<uint32_t>> orders;
+        std::vector<FindingRun*> runs;
+        size_t erased = 0;
         for (auto& part : parts) {
+            erased += part.EraseIf(drop);
+            SortFindings(part);
             runs.push_back(&part);
-            orders.push_back(FindingOrder(part));
         }
-        auto merged = MergeSortedRuns(runs, orders);
-        if (round % 2)
-            merged.reserve(merged.size() + later.size()); // the in-place path
+        erased += std::erase_if(later, drop);
+        EXPECT_EQ(erased, dropped);
+        auto merged = MergeSortedRuns(runs, round % 2 ? later.size() : 0); // odd: in place
         SortFindings(later);
         MergeAfter(merged, std::move(later));
         ASSERT_EQ(Ids(merged), Ids(all)) << "round " << round;
         EXPECT_TRUE(later.empty());
-        for (auto& part : parts)
-            EXPECT_TRUE(part.empty());
     }
+}
+
+// Blocks before a read position go back to the system; the findings after it stay readable.
+TEST(FindingRun, ReleasesWholeBlocksBeforeAPositionOnly) {
+    RandomFindings random(3);
+    FindingRun run;
+    const size_t n = FindingRun::kBlock * 2 + FindingRun::kBlock / 2;
+    for (size_t i = 0; i < n; ++i)
+        run.push_back(random.Make());
+    EXPECT_EQ(run.mapped_blocks(), 3u);
+    std::string last = std::string(run[n - 1].event_id);
+    run.ReleaseBefore(FindingRun::kBlock - 1); // inside the first block: nothing released
+    EXPECT_EQ(run.mapped_blocks(), 3u);
+    run.ReleaseBefore(FindingRun::kBlock + 7);
+    EXPECT_EQ(run.mapped_blocks(), 2u);
+    EXPECT_EQ(std::string(run[FindingRun::kBlock].event_id), std::to_string(FindingRun::kBlock));
+    EXPECT_EQ(std::string(run[n - 1].event_id), last);
+    EXPECT_EQ(run.size(), n); // indices never shift
+    FindingRun moved = std::move(run);
+    EXPECT_EQ(run.mapped_blocks(), 0u);
+    EXPECT_EQ(moved.mapped_blocks(), 2u);
+    moved.Clear();
+    EXPECT_EQ(moved.mapped_blocks(), 0u);
+    EXPECT_TRUE(moved.empty());
 }
 
 // Incident titles look at every finding of the group, not only the first of a run of findings

@@ -287,9 +287,13 @@ private:
         if (txn_)
             txn_->Rollback();
         txn_.reset();
+        // Name the file that failed when it is known (an append), else the transaction (a
+        // commit): a group of one file is not "rolled back with another file".
+        const std::string with = f != SIZE_MAX ? "rolled back with " + sh_.todo[f].path + ": "
+                                               : "its transaction failed: ";
         for (auto& [file, e] : group_) {
             Report(file).status = IngestFileReport::Status::Failed;
-            Report(file).error = "rolled back with another file: " + why;
+            Report(file).error = file == f ? why : with + why;
         }
         group_.clear();
         group_events_ = 0;

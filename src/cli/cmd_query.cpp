@@ -23,16 +23,24 @@ struct QueryArgs {
     bool list = false;
 };
 
+// Rows a terminal table shows at most (every width must be known before the first line).
+constexpr size_t kTableRows = 10000;
+
 int RunSql(store::Connection& con, const std::string& sql, store::RenderFormat fmt,
            std::ostream& os) {
-    auto t = con.Query(sql);
-    if (!t) {
+    // Results are streamed: a query over millions of events never sits in memory whole.
+    store::BatchRenderer out(os, fmt, 80, kTableRows);
+    auto st = con.QueryBatches(sql, 2048, [&](const store::Table& batch) -> Status {
+        out.Add(batch);
+        return Ok{};
+    });
+    if (!st) {
         // DuckDB messages span lines (caret under the error); keep the layout, escape the rest.
         std::cerr << "query error: ";
-        for (auto line : Split(t.error().message, '\n')) std::cerr << TerminalSafe(line) << "\n";
+        for (auto line : Split(st.error().message, '\n')) std::cerr << TerminalSafe(line) << "\n";
         return kExitFatal;
     }
-    store::Render(os, t.value(), fmt);
+    out.Finish();
     return kExitOk;
 }
 

@@ -160,6 +160,104 @@ Result<Table> Connection::QueryParams(const std::string& sql,
     return TakeResult(res);
 }
 
+namespace {
+
+// The single SELECT statement sql holds, prepared, with its column names; null otherwise.
+duckdb_prepared_statement SingleSelect(duckdb_connection con, const std::string& sql,
+                                       std::vector<std::string>& names) {
+    duckdb_extracted_statements ex = nullptr;
+    idx_t n = duckdb_extract_statements(con, sql.c_str(), &ex);
+    duckdb_prepared_statement st = nullptr;
+    if (n == 1 && duckdb_prepare_extracted_statement(con, ex, 0, &st) == DuckDBSuccess &&
+        duckdb_prepared_statement_type(st) == DUCKDB_STATEMENT_TYPE_SELECT) {
+        for (idx_t c = 0, nc = duckdb_prepared_statement_column_count(st); c < nc; ++c) {
+            const char* name = duckdb_prepared_statement_column_name(st, c);
+            names.emplace_back(name ? name : "");
+            duckdb_free(const_cast<char*>(name));
+        }
+    } else if (st) {
+        duckdb_destroy_prepare(&st);
+        st = nullptr;
+    }
+    duckdb_destroy_extracted(&ex);
+    return st;
+}
+
+// sql without the blanks and semicolons that end it.
+std::string_view WithoutEnd(std::string_view sql) {
+    size_t end = sql.find_last_not_of(" \t\r\n;");
+    return end == std::string_view::npos ? std::string_view() : sql.substr(0, end + 1);
+}
+
+} // namespace
+
+Status Connection::QueryBatches(const std::string& sql, size_t batch_rows,
+                                const std::function<Status(const Table&)>& each) {
+    std::vector<std::string> names;
+    duckdb_prepared_statement original = SingleSelect(con_, sql, names);
+    duckdb_prepared_statement st = nullptr;
+    if (original) {
+        duckdb_destroy_prepare(&original);
+        // Every column as text, cast by DuckDB as Query's cells are; the newlines keep a
+        // trailing line comment inside the parentheses.
+        std::string text =
+            "SELECT COLUMNS(*)::VARCHAR FROM (\n" + std::string(WithoutEnd(sql)) + "\n)";
+        if (duckdb_prepare(con_, text.c_str(), &st) != DuckDBSuccess ||
+            duckdb_prepared_statement_column_count(st) != names.size()) {
+            duckdb_destroy_prepare(&st);
+            st = nullptr;
+        }
+    }
+    if (!st) {
+        auto t = Query(sql);
+        if (!t)
+            return t.error();
+        return each(t.value());
+    }
+    duckdb_result res;
+    if (duckdb_execute_prepared_streaming(st, &res) != DuckDBSuccess) {
+        Error e = DbError("sql", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        duckdb_destroy_prepare(&st);
+        return e;
+    }
+    Table batch;
+    batch.columns = std::move(names);
+    const size_t ncol = batch.columns.size();
+    Status status = Ok{};
+    bool handed = false;
+    while (status) {
+        duckdb_data_chunk chunk = duckdb_fetch_chunk(res);
+        if (!chunk)
+            break;
+        idx_t rows = duckdb_data_chunk_get_size(chunk);
+        size_t first = batch.rows.size();
+        batch.rows.resize(first + rows, std::vector<std::optional<std::string>>(ncol));
+        for (size_t c = 0; c < ncol; ++c) {
+            duckdb_vector v = duckdb_data_chunk_get_vector(chunk, c);
+            auto* data = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
+            uint64_t* valid = duckdb_vector_get_validity(v);
+            for (idx_t r = 0; r < rows; ++r)
+                if (duckdb_validity_row_is_valid(valid, r))
+                    batch.rows[first + r][c].emplace(duckdb_string_t_data(&data[r]),
+                                                     duckdb_string_t_length(data[r]));
+        }
+        duckdb_destroy_data_chunk(&chunk);
+        if (batch.rows.size() >= batch_rows) {
+            status = each(batch);
+            handed = true;
+            batch.rows.clear();
+        }
+    }
+    if (const char* err = duckdb_result_error(&res); status && err)
+        status = DbError("sql", err);
+    else if (status && (!batch.rows.empty() || !handed))
+        status = each(batch);
+    duckdb_destroy_result(&res);
+    duckdb_destroy_prepare(&st);
+    return status;
+}
+
 void Connection::Interrupt() {
     duckdb_interrupt(con_);
 }

@@ -4,6 +4,7 @@
 #include <duckdb.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,13 @@ public:
     //! Runs sql with positional string parameters ($1, $2 …; std::nullopt binds NULL).
     Result<Table> QueryParams(const std::string& sql,
                               const std::vector<std::optional<std::string>>& params);
+    //! Runs sql and hands its result to each in batches (whole DuckDB chunks, at least
+    //! batch_rows rows but the last), cells as text as DuckDB casts them to VARCHAR (lists and
+    //! structs included); each is called at least once, so the columns are known even without
+    //! rows, and its error stops the query. A single SELECT is streamed (memory bounded whatever
+    //! the result size); other SQL goes through Query and is handed over whole.
+    Status QueryBatches(const std::string& sql, size_t batch_rows,
+                        const std::function<Status(const Table&)>& each);
     //! Interrupts a running query from another thread.
     void Interrupt();
     //! The raw handle.

@@ -53,42 +53,57 @@ void AppendRowJson(std::string& out, const Table& t, size_t r) {
     out += '}';
 }
 
-void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell) {
-    switch (fmt) {
-    case RenderFormat::Csv: {
-        for (size_t c = 0; c < t.columns.size(); ++c)
-            os << (c ? "," : "") << CsvCell(t.columns[c]);
-        os << "\n";
-        for (const auto& row : t.rows) {
+void BatchRenderer::Add(const Table& batch) {
+    const bool first = !started_;
+    started_ = true;
+    switch (fmt_) {
+    case RenderFormat::Csv:
+        if (first) {
+            for (size_t c = 0; c < batch.columns.size(); ++c)
+                os_ << (c ? "," : "") << CsvCell(batch.columns[c]);
+            os_ << "\n";
+        }
+        for (const auto& row : batch.rows) {
             for (size_t c = 0; c < row.size(); ++c)
-                os << (c ? "," : "") << (row[c] ? CsvCell(*row[c]) : std::string());
-            os << "\n";
+                os_ << (c ? "," : "") << (row[c] ? CsvCell(*row[c]) : std::string());
+            os_ << "\n";
         }
-        return;
-    }
+        break;
     case RenderFormat::Jsonl:
-    case RenderFormat::Json: {
-        std::string buf;
-        if (fmt == RenderFormat::Json) os << "[";
-        for (size_t r = 0; r < t.rows.size(); ++r) {
-            buf.clear();
-            if (fmt == RenderFormat::Json && r) buf += ",\n";
-            AppendRowJson(buf, t, r);
-            if (fmt == RenderFormat::Jsonl) buf += '\n';
-            os << buf;
+    case RenderFormat::Json:
+        if (first && fmt_ == RenderFormat::Json) os_ << "[";
+        for (size_t r = 0; r < batch.rows.size(); ++r) {
+            buf_.clear();
+            if (fmt_ == RenderFormat::Json && rows_ + r) buf_ += ",\n";
+            AppendRowJson(buf_, batch, r);
+            if (fmt_ == RenderFormat::Jsonl) buf_ += '\n';
+            os_ << buf_;
         }
-        if (fmt == RenderFormat::Json) os << "]\n";
+        break;
+    case RenderFormat::Table:
+        if (first) kept_.columns = batch.columns;
+        for (const auto& row : batch.rows)
+            if (kept_.rows.size() < table_rows_) kept_.rows.push_back(row);
+        break;
+    }
+    rows_ += batch.rows.size();
+}
+
+void BatchRenderer::Finish() {
+    if (fmt_ == RenderFormat::Json) {
+        if (!started_) os_ << "[";
+        os_ << "]\n";
         return;
     }
-    case RenderFormat::Table: break;
-    }
+    if (fmt_ != RenderFormat::Table) return;
+    const Table& t = kept_;
     std::vector<std::vector<std::string>> cells;
     std::vector<size_t> widths;
-    for (const auto& c : t.columns) widths.push_back(Width(Cut(TerminalSafe(c), max_cell)));
+    for (const auto& c : t.columns) widths.push_back(Width(Cut(TerminalSafe(c), max_cell_)));
     for (const auto& row : t.rows) {
         std::vector<std::string> out;
         for (size_t c = 0; c < row.size(); ++c) {
-            std::string s = row[c] ? Cut(TerminalSafe(*row[c]), max_cell) : std::string();
+            std::string s = row[c] ? Cut(TerminalSafe(*row[c]), max_cell_) : std::string();
             widths[c] = std::max(widths[c], Width(s));
             out.push_back(std::move(s));
         }
@@ -96,19 +111,29 @@ void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell)
     }
     auto line = [&](const std::vector<std::string>& v) {
         for (size_t c = 0; c < v.size(); ++c) {
-            os << (c ? "  " : "") << v[c];
-            if (c + 1 < v.size()) os << std::string(widths[c] - Width(v[c]), ' ');
+            os_ << (c ? "  " : "") << v[c];
+            if (c + 1 < v.size()) os_ << std::string(widths[c] - Width(v[c]), ' ');
         }
-        os << "\n";
+        os_ << "\n";
     };
     std::vector<std::string> head;
-    for (const auto& c : t.columns) head.push_back(Cut(TerminalSafe(c), max_cell));
+    for (const auto& c : t.columns) head.push_back(Cut(TerminalSafe(c), max_cell_));
     line(head);
     std::vector<std::string> rule;
     for (size_t w : widths) rule.push_back(std::string(w, '-'));
     line(rule);
     for (const auto& r : cells) line(r);
-    os << "(" << t.rows.size() << " row" << (t.rows.size() == 1 ? "" : "s") << ")\n";
+    os_ << "(" << rows_ << " row" << (rows_ == 1 ? "" : "s");
+    if (t.rows.size() < rows_)
+        os_ << "; the first " << t.rows.size()
+            << " shown: --format csv or jsonl, or --output, for all";
+    os_ << ")\n";
+}
+
+void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell) {
+    BatchRenderer r(os, fmt, max_cell);
+    r.Add(t);
+    r.Finish();
 }
 
 namespace {

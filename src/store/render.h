@@ -1,6 +1,7 @@
 // Rendering query results for the investigation commands. Cells come from logs and are hostile:
 // table output goes through TerminalSafe, CSV through CsvCell, JSON through AppendJsonString.
 #pragma once
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -17,6 +18,29 @@ bool ParseRenderFormat(std::string_view s, RenderFormat& out);
 
 //! Writes t to os; table cells are cut to max_cell display bytes (0 = no limit).
 void Render(std::ostream& os, const Table& t, RenderFormat fmt, size_t max_cell = 80);
+
+//! Writes a result that arrives in batches with the same columns (Connection::QueryBatches):
+//! CSV and JSON rows go out as they come; the table format needs every width first, so it
+//! keeps at most table_rows rows and says how many more there were.
+class BatchRenderer {
+public:
+    BatchRenderer(std::ostream& os, RenderFormat fmt, size_t max_cell = 80,
+                  size_t table_rows = SIZE_MAX)
+        : os_(os), fmt_(fmt), max_cell_(max_cell), table_rows_(table_rows) {}
+    //! Writes (or, for a table, keeps) batch's rows; the first batch names the columns.
+    void Add(const Table& batch);
+    //! Ends the output (the table itself, the closing bracket of JSON).
+    void Finish();
+
+private:
+    std::ostream& os_;
+    RenderFormat fmt_;
+    size_t max_cell_, table_rows_;
+    bool started_ = false;
+    size_t rows_ = 0;
+    Table kept_; // table format: the rows shown
+    std::string buf_;
+};
 
 //! Appends row r of t as one JSON object (column names as keys, NULL as null).
 void AppendRowJson(std::string& out, const Table& t, size_t r);

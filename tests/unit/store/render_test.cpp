@@ -93,5 +93,93 @@ TEST(CsvSafeSelect, ReportsABadQuery) {
     EXPECT_FALSE(CsvSafeSelect(*m.con, "SELECT * FROM no_such_table").ok());
 }
 
+// A single SELECT streams in batches of whole chunks; cells read as text (nested values too),
+// NULL as no value; a result without rows still names its columns; other statements and bad SQL
+// take the materialized path and its errors.
+TEST(QueryBatches, StreamsASelectInBatchesOfText) {
+    MemoryDb m;
+    ASSERT_TRUE(m.con->Exec("CREATE TABLE t AS SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE "
+                            "'v' || i END AS s, [i, i + 1] AS l FROM range(5000) r(i)"));
+    size_t calls = 0, rows = 0;
+    std::vector<std::string> cols;
+    auto st = m.con->QueryBatches("SELECT * FROM t ORDER BY i;\n", 1000, [&](const Table& b) {
+        ++calls;
+        cols = b.columns;
+        for (const auto& row : b.rows) {
+            EXPECT_EQ(row[0].value_or("?"), std::to_string(rows));
+            if (rows % 7 == 0)
+                EXPECT_FALSE(row[1].has_value());
+            else
+                EXPECT_EQ(row[1].value_or("?"), "v" + std::to_string(rows));
+            EXPECT_EQ(row[2].value_or("?"),
+                      "[" + std::to_string(rows) + ", " + std::to_string(rows + 1) + "]");
+            ++rows;
+        }
+        if (rows < 5000)
+            EXPECT_GE(b.rows.size(), 1000u);
+        return Status(Ok{});
+    });
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_EQ(rows, 5000u);
+    EXPECT_GE(calls, 2u);
+    EXPECT_EQ(cols, (std::vector<std::string>{"i", "s", "l"}));
+
+    calls = 0;
+    ASSERT_TRUE(m.con->QueryBatches("SELECT i AS only FROM t WHERE false -- none", 10,
+                                    [&](const Table& b) {
+                                        ++calls;
+                                        EXPECT_EQ(b.columns, std::vector<std::string>{"only"});
+                                        EXPECT_TRUE(b.rows.empty());
+                                        return Status(Ok{});
+                                    }));
+    EXPECT_EQ(calls, 1u);
+
+    calls = 0;
+    ASSERT_TRUE(m.con->QueryBatches("SHOW TABLES", 10, [&](const Table& b) {
+        ++calls;
+        EXPECT_EQ(b.rows.size(), 1u);
+        return Status(Ok{});
+    }));
+    EXPECT_EQ(calls, 1u);
+    EXPECT_FALSE(m.con->QueryBatches("SELECT nope FROM t", 10, [](const Table&) {
+        return Status(Ok{});
+    }));
+    // An error from each stops the query and is returned.
+    auto stopped = m.con->QueryBatches("SELECT * FROM t", 100, [](const Table&) -> Status {
+        return Error{"test.stop", "enough"};
+    });
+    ASSERT_FALSE(stopped);
+    EXPECT_EQ(stopped.error().code, "test.stop");
+}
+
+// Batches render as one output: CSV names its columns once, JSON stays one valid array, and a
+// table shows at most its row limit and says how many rows there were.
+TEST(BatchRenderer, BatchesRenderAsOneResult) {
+    Table a{{"k", "v"}, {{std::string("1"), std::string("=x")}, {std::string("2"), std::nullopt}}};
+    Table b{{"k", "v"}, {{std::string("3"), std::string("z")}}};
+    auto render = [&](RenderFormat fmt, size_t table_rows) {
+        std::ostringstream os;
+        BatchRenderer r(os, fmt, 80, table_rows);
+        r.Add(a);
+        r.Add(b);
+        r.Finish();
+        return os.str();
+    };
+    EXPECT_EQ(render(RenderFormat::Csv, SIZE_MAX), "k,v\n1,'=x\n2,\n3,z\n");
+    EXPECT_EQ(render(RenderFormat::Json, SIZE_MAX),
+              "[{\"k\":\"1\",\"v\":\"=x\"},\n{\"k\":\"2\",\"v\":null},\n{\"k\":\"3\",\"v\":\"z\"}]\n");
+    EXPECT_EQ(render(RenderFormat::Jsonl, SIZE_MAX),
+              "{\"k\":\"1\",\"v\":\"=x\"}\n{\"k\":\"2\",\"v\":null}\n{\"k\":\"3\",\"v\":\"z\"}\n");
+    std::string table = render(RenderFormat::Table, 2);
+    EXPECT_NE(table.find("(3 rows; the first 2 shown"), std::string::npos) << table;
+    EXPECT_EQ(table.find("z"), std::string::npos) << table;
+    EXPECT_NE(render(RenderFormat::Table, SIZE_MAX).find("(3 rows)\n"), std::string::npos);
+    // No batch at all: still a valid (empty) JSON array.
+    std::ostringstream os;
+    BatchRenderer none(os, RenderFormat::Json);
+    none.Finish();
+    EXPECT_EQ(os.str(), "[]\n");
+}
+
 } // namespace
 } // namespace cloudsift::store

@@ -23,13 +23,10 @@ struct QueryArgs {
     bool list = false;
 };
 
-// Rows a terminal table shows at most (every width must be known before the first line).
-constexpr size_t kTableRows = 10000;
-
 int RunSql(store::Connection& con, const std::string& sql, store::RenderFormat fmt,
            std::ostream& os) {
     // Results are streamed: a query over millions of events never sits in memory whole.
-    store::BatchRenderer out(os, fmt, 80, kTableRows);
+    store::BatchRenderer out(os, fmt, 80, kTableRowsShown);
     auto st = con.QueryBatches(sql, 2048, [&](const store::Table& batch) -> Status {
         out.Add(batch);
         return Ok{};

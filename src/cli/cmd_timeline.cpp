@@ -33,34 +33,39 @@ int RunTimeline(TimelineArgs& a) {
         throw CLI::ValidationError("--format", "expected table, csv, jsonl, json or timesketch");
     auto cs = OpenCaseForReading(a.case_dir);
     if (!cs) return kExitFatal;
-    auto t = store::Timeline(cs->conn(), a.filter);
-    if (!t) {
-        std::cerr << "cloudsift: " << TerminalSafe(t.error().message) << "\n";
+    // Streamed: a timeline of millions of events never sits in memory whole.
+    store::BatchRenderer out(std::cout, fmt, 80, kTableRowsShown);
+    std::string line;
+    auto each = [&](const store::Table& tb) -> Status {
+        if (!timesketch) {
+            out.Add(tb);
+            return Ok{};
+        }
+        // Timesketch JSONL: message, datetime, timestamp_desc plus the timeline columns.
+        for (size_t r = 0; r < tb.rows.size(); ++r) {
+            line = "{\"message\":";
+            AppendJsonString(line, tb.Cell(r, "message"));
+            line += ",\"datetime\":";
+            AppendJsonString(line, tb.Cell(r, "time"));
+            line += ",\"timestamp_desc\":\"Event Time\"";
+            for (size_t c = 0; c < tb.columns.size(); ++c) {
+                if (tb.columns[c] == "message" || tb.columns[c] == "time" || !tb.rows[r][c]) continue;
+                line += ',';
+                AppendJsonString(line, tb.columns[c]);
+                line += ':';
+                AppendJsonString(line, *tb.rows[r][c]);
+            }
+            line += "}\n";
+            std::cout << line;
+        }
+        return Ok{};
+    };
+    auto st = cs->conn().QueryBatches(store::TimelineSql(a.filter), 2048, each);
+    if (!st) {
+        std::cerr << "cloudsift: " << TerminalSafe(st.error().message) << "\n";
         return kExitFatal;
     }
-    if (!timesketch) {
-        store::Render(std::cout, t.value(), fmt);
-        return kExitOk;
-    }
-    // Timesketch JSONL: message, datetime, timestamp_desc plus the timeline columns.
-    const store::Table& tb = t.value();
-    std::string line;
-    for (size_t r = 0; r < tb.rows.size(); ++r) {
-        line = "{\"message\":";
-        AppendJsonString(line, tb.Cell(r, "message"));
-        line += ",\"datetime\":";
-        AppendJsonString(line, tb.Cell(r, "time"));
-        line += ",\"timestamp_desc\":\"Event Time\"";
-        for (size_t c = 0; c < tb.columns.size(); ++c) {
-            if (tb.columns[c] == "message" || tb.columns[c] == "time" || !tb.rows[r][c]) continue;
-            line += ',';
-            AppendJsonString(line, tb.columns[c]);
-            line += ':';
-            AppendJsonString(line, *tb.rows[r][c]);
-        }
-        line += "}\n";
-        std::cout << line;
-    }
+    if (!timesketch) out.Finish();
     return kExitOk;
 }
 

@@ -37,6 +37,10 @@ Result<Section> Run(Connection& con, std::string title, const std::string& sql) 
 } // namespace
 
 Result<Table> Timeline(Connection& con, const TimelineFilter& f) {
+    return con.Query(TimelineSql(f));
+}
+
+std::string TimelineSql(const TimelineFilter& f) {
     std::vector<std::string> where;
     if (!f.actor.empty())
         where.push_back("(contains(coalesce(e.actor_arn, ''), " + SqlQuote(f.actor) +
@@ -53,7 +57,8 @@ Result<Table> Timeline(Connection& con, const TimelineFilter& f) {
     if (f.findings_only) where.push_back("fd.findings IS NOT NULL");
     std::string sql =
         "WITH fd AS (SELECT file_sha256, line_or_index, "
-        "string_agg(DISTINCT level || ': ' || rule_title, '; ') AS findings "
+        "string_agg(DISTINCT level || ': ' || rule_title, '; ' ORDER BY level || ': ' || rule_title) "
+        "AS findings "
         "FROM findings GROUP BY ALL) "
         "SELECT strftime(e.event_time, '%Y-%m-%dT%H:%M:%S.%gZ') AS time, e.source_type AS source, "
         "coalesce(e.actor_arn, e.actor_name) AS actor, e.action, e.outcome, e.src_ip, e.region, "
@@ -68,7 +73,7 @@ Result<Table> Timeline(Connection& con, const TimelineFilter& f) {
     for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
     sql += " ORDER BY e.event_time NULLS LAST, e.file_sha256, e.idx";
     if (f.limit) sql += " LIMIT " + std::to_string(f.limit);
-    return con.Query(sql);
+    return sql;
 }
 
 std::vector<std::pair<std::string, std::string>> LoadAbusedApis(const std::string& path) {

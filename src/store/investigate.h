@@ -27,6 +27,8 @@ struct TimelineFilter {
 //! The time-sorted merged timeline: time, source, actor, action, outcome, src_ip, region,
 //! access_key, resource, findings (rule titles), message.
 Result<Table> Timeline(Connection& con, const TimelineFilter& filter);
+//! The query Timeline runs (one SELECT, for Connection::QueryBatches).
+std::string TimelineSql(const TimelineFilter& filter);
 
 //! Per-principal overview: principal, type, first/last seen, events, failed, regions, source
 //! IPs, user agents, access keys, abused APIs called (those in abused_apis).

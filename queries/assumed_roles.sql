@@ -8,4 +8,4 @@ SELECT eventtime, eventname, principal_arn AS caller,
 FROM cloudtrail_logs
 WHERE eventname IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity',
                     'GetSessionToken', 'GetFederationToken')
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

@@ -6,4 +6,4 @@ FROM cloudtrail_logs
 WHERE eventname = 'ConsoleLogin'
   AND json_extract_scalar(additionaleventdata, '$.MFAUsed') = 'No'
   AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Success'
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

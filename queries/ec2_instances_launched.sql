@@ -6,4 +6,4 @@ SELECT eventtime, principal_arn AS principal, awsregion,
        sourceipaddress, errorcode
 FROM cloudtrail_logs
 WHERE eventname = 'RunInstances'
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

@@ -5,4 +5,4 @@ SELECT principal_arn AS principal, errorcode, count(*) AS failures,
 FROM cloudtrail_logs
 WHERE errorcode IS NOT NULL
 GROUP BY 1, 2
-ORDER BY failures DESC;
+ORDER BY failures DESC, principal, errorcode;

@@ -7,4 +7,4 @@ SELECT eventtime, eventname, principal_arn AS principal,
        sourceipaddress, errorcode
 FROM cloudtrail_logs
 WHERE eventsource = 'iam.amazonaws.com' AND readonly = 'false'
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

@@ -5,4 +5,4 @@ SELECT eventtime, principal_arn AS principal, access_key_id AS access_key,
        eventsource, eventname, awsregion, errorcode, useragent
 FROM cloudtrail_logs
 WHERE sourceipaddress = {{ip}}
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

@@ -5,4 +5,4 @@ SELECT eventtime, eventsource, eventname, awsregion, sourceipaddress, errorcode,
        principal_arn AS principal, useragent
 FROM cloudtrail_logs
 WHERE access_key_id = {{key}}
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

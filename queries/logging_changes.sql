@@ -8,4 +8,4 @@ WHERE eventname IN ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelect
                     'StopConfigurationRecorder', 'DeleteConfigurationRecorder',
                     'DeleteDeliveryChannel', 'DeleteDetector', 'UpdateDetector',
                     'DisassociateFromMasterAccount', 'DeleteLogGroup', 'DeleteLogStream')
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

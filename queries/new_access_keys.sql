@@ -6,4 +6,4 @@ SELECT eventtime, principal_arn AS creator, eventname,
        sourceipaddress, errorcode
 FROM cloudtrail_logs
 WHERE eventname IN ('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile')
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

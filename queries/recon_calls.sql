@@ -5,4 +5,4 @@ SELECT principal_arn AS principal, count(*) AS calls, count(DISTINCT eventname) 
 FROM cloudtrail_logs
 WHERE eventname LIKE 'List%' OR eventname LIKE 'Describe%' OR eventname LIKE 'Get%'
 GROUP BY 1
-ORDER BY apis DESC;
+ORDER BY apis DESC, principal;

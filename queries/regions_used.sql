@@ -4,4 +4,4 @@ SELECT awsregion, count(*) AS events, count(DISTINCT principal_arn) AS principal
        min(eventtime) AS first, max(eventtime) AS last
 FROM cloudtrail_logs
 GROUP BY awsregion
-ORDER BY events DESC;
+ORDER BY events DESC, awsregion;

@@ -3,4 +3,4 @@
 SELECT eventtime, eventsource, eventname, awsregion, sourceipaddress, errorcode, useragent
 FROM cloudtrail_logs
 WHERE principal_type = 'Root' AND invoked_by IS NULL
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

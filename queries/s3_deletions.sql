@@ -9,4 +9,4 @@ WHERE eventsource = 's3.amazonaws.com'
                     'PutBucketPolicy', 'PutBucketAcl', 'PutBucketPublicAccessBlock',
                     'DeleteBucketPublicAccessBlock', 'PutBucketLifecycle',
                     'PutBucketLifecycleConfiguration', 'DeleteBucketEncryption')
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

@@ -7,4 +7,4 @@ FROM cloudtrail_logs
 WHERE eventname IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress',
                     'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress',
                     'CreateSecurityGroup', 'DeleteSecurityGroup', 'ModifySecurityGroupRules')
-ORDER BY eventtime;
+ORDER BY eventtime, eventid;

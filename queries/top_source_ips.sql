@@ -5,5 +5,5 @@ SELECT sourceipaddress, count(*) AS events, count(DISTINCT principal_arn) AS pri
        min(eventtime) AS first, max(eventtime) AS last
 FROM cloudtrail_logs
 GROUP BY sourceipaddress
-ORDER BY events DESC
+ORDER BY events DESC, sourceipaddress
 LIMIT 50;

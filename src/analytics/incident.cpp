@@ -1,10 +1,12 @@
 #include "analytics/incident.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -307,12 +309,11 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
     std::sort(groups.begin(), groups.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
 
-    std::vector<Incident> out;
-    std::vector<const Finding*> fs;
-    for (auto& [root, members] : groups) {
-        if (members.size() == 1 && !opt.singletons)
-            continue;
-        fs.clear();
+    // Each group's incident is built on its own (the entity index and keys are only read), on
+    // up to opt.threads threads; the biggest groups are handed out first.
+    auto build = [&](const std::vector<size_t>& members) {
+        std::vector<const Finding*> fs;
+        fs.reserve(members.size());
         for (size_t i : members)
             fs.push_back(&findings[i]);
         Incident inc;
@@ -396,8 +397,37 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                                          : "low";
         inc.title = DeriveTitle(fs, marks, inc.tactics);
         inc.incident_id = "INC-" + StableId(id_key).substr(0, 12);
-        out.push_back(std::move(inc));
+        return inc;
+    };
+    std::vector<size_t> todo;
+    for (size_t g = 0; g < groups.size(); ++g)
+        if (groups[g].second.size() > 1 || opt.singletons)
+            todo.push_back(g);
+    std::vector<Incident> built(groups.size());
+    const size_t threads = std::max<size_t>(1, std::min<size_t>(opt.threads, todo.size()));
+    if (threads == 1) {
+        for (size_t g : todo)
+            built[g] = build(groups[g].second);
+    } else {
+        std::stable_sort(todo.begin(), todo.end(), [&](size_t a, size_t b) {
+            return groups[a].second.size() > groups[b].second.size();
+        });
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            for (size_t k; (k = next.fetch_add(1)) < todo.size();)
+                built[todo[k]] = build(groups[todo[k]].second);
+        };
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < threads; ++t)
+            pool.emplace_back(work);
+        work();
+        for (auto& t : pool)
+            t.join();
     }
+    std::vector<Incident> out;
+    for (size_t g = 0; g < groups.size(); ++g)
+        if (groups[g].second.size() > 1 || opt.singletons)
+            out.push_back(std::move(built[g]));
     std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {
         if (a.score != b.score)
             return a.score > b.score;

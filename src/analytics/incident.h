@@ -27,6 +27,7 @@ struct Incident {
 struct IncidentOptions {
     int64_t gap_ms = 6LL * 3600 * 1000; //!< findings further apart than this do not link
     bool singletons = true;             //!< also make incidents of single findings
+    unsigned threads = 1;               //!< threads building the incidents of the groups
 };
 
 //! Entity keys a finding links on.

@@ -432,8 +432,14 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     lap(result.timings.join);
     slots.clear();
     lap(result.timings.release);
-    if (options.incidents)
-        result.incidents = analytics::BuildIncidents(result.findings, options.incident, links);
+    if (options.incidents) {
+        analytics::IncidentOptions incident = options.incident;
+        if (parallel)
+            incident.threads = std::max(incident.threads,
+                                        options.scan.threads ? options.scan.threads
+                                                             : std::thread::hardware_concurrency());
+        result.incidents = analytics::BuildIncidents(result.findings, incident, links);
+    }
     lap(result.timings.incidents);
     return result;
 }

@@ -201,6 +201,54 @@ TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {
     EXPECT_EQ(incs[0].finding_ids.size(), 3u);
 }
 
+// Incidents built on several threads are the ones built on one, in the same order: many groups
+// of different sizes (principals, keys, addresses), levels and tactics, with and without
+// single-finding incidents.
+TEST(Incidents, SeveralThreadsBuildTheSameIncidents) {
+    RandomFindings random(5);
+    const char* levels[] = {"informational", "low", "medium", "high", "critical"};
+    const char* tactics[] = {"discovery", "persistence", "impact", "exfiltration"};
+    std::vector<SharedText> actors, keys, ips;
+    for (int i = 0; i < 40; ++i) {
+        actors.emplace_back("arn:aws:sts::1:assumed-role/r" + std::to_string(i % 9) + "/s" +
+                            std::to_string(i));
+        keys.emplace_back("ASIA" + std::to_string(1000 + i));
+        ips.emplace_back("198.51.100." + std::to_string(i));
+    }
+    std::vector<Finding> fs;
+    for (int i = 0; i < 5000; ++i) {
+        Finding f = random.Make();
+        f.time = TimeMs(i) * 60000 * int64_t(1 + random.Next() % 3);
+        f.actor = actors[random.Next() % actors.size()];
+        if (random.Next() % 2)
+            f.access_key = keys[random.Next() % keys.size()];
+        f.source_ip = ips[random.Next() % ips.size()];
+        f.source_type = SharedText("cloudtrail");
+        f.level = SharedText(levels[random.Next() % 5]);
+        f.tactics = SharedStrings{tactics[random.Next() % 4]};
+        f.finding_id = FindingId::Of(std::to_string(i));
+        fs.push_back(std::move(f));
+    }
+    SortFindings(fs);
+    for (bool singletons : {true, false}) {
+        analytics::IncidentOptions one;
+        one.gap_ms = 30 * 60000; // many groups
+        one.singletons = singletons;
+        analytics::IncidentOptions four = one;
+        four.threads = 4;
+        auto a = analytics::BuildIncidents(fs, one);
+        auto b = analytics::BuildIncidents(fs, four);
+        ASSERT_GT(a.size(), 5u);
+        ASSERT_EQ(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+            std::string ja, jb;
+            analytics::AppendIncidentJson(ja, a[i]);
+            analytics::AppendIncidentJson(jb, b[i]);
+            EXPECT_EQ(ja, jb) << i;
+        }
+    }
+}
+
 } // namespace
 } // namespace cloudsift
 

@@ -162,25 +162,22 @@ Result<Table> Connection::QueryParams(const std::string& sql,
 
 namespace {
 
-// The single SELECT statement sql holds, prepared, with its column names; null otherwise.
-duckdb_prepared_statement SingleSelect(duckdb_connection con, const std::string& sql,
-                                       std::vector<std::string>& names) {
+// Whether sql is one SELECT statement; its column names go to names.
+bool IsSingleSelect(duckdb_connection con, const std::string& sql,
+                    std::vector<std::string>& names) {
     duckdb_extracted_statements ex = nullptr;
     idx_t n = duckdb_extract_statements(con, sql.c_str(), &ex);
     duckdb_prepared_statement st = nullptr;
-    if (n == 1 && duckdb_prepare_extracted_statement(con, ex, 0, &st) == DuckDBSuccess &&
-        duckdb_prepared_statement_type(st) == DUCKDB_STATEMENT_TYPE_SELECT) {
-        for (idx_t c = 0, nc = duckdb_prepared_statement_column_count(st); c < nc; ++c) {
-            const char* name = duckdb_prepared_statement_column_name(st, c);
-            names.emplace_back(name ? name : "");
-            duckdb_free(const_cast<char*>(name));
-        }
-    } else if (st) {
-        duckdb_destroy_prepare(&st);
-        st = nullptr;
+    bool select = n == 1 && duckdb_prepare_extracted_statement(con, ex, 0, &st) == DuckDBSuccess &&
+                  duckdb_prepared_statement_type(st) == DUCKDB_STATEMENT_TYPE_SELECT;
+    for (idx_t c = 0, nc = select ? duckdb_prepared_statement_column_count(st) : 0; c < nc; ++c) {
+        const char* name = duckdb_prepared_statement_column_name(st, c);
+        names.emplace_back(name ? name : "");
+        duckdb_free(const_cast<char*>(name));
     }
+    duckdb_destroy_prepare(&st);
     duckdb_destroy_extracted(&ex);
-    return st;
+    return select;
 }
 
 // sql without the blanks and semicolons that end it.
@@ -194,10 +191,8 @@ std::string_view WithoutEnd(std::string_view sql) {
 Status Connection::QueryBatches(const std::string& sql, size_t batch_rows,
                                 const std::function<Status(const Table&)>& each) {
     std::vector<std::string> names;
-    duckdb_prepared_statement original = SingleSelect(con_, sql, names);
     duckdb_prepared_statement st = nullptr;
-    if (original) {
-        duckdb_destroy_prepare(&original);
+    if (IsSingleSelect(con_, sql, names)) {
         // Every column as text, cast by DuckDB as Query's cells are; the newlines keep a
         // trailing line comment inside the parentheses.
         std::string text =

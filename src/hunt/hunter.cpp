@@ -395,10 +395,6 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         analyze();
     TimeMs now = NowMs();
     auto suppressed = [&](const Finding& f) { return options.suppress->Suppressed(f, now); };
-    auto suppress = [&](auto& fs) {
-        if (options.suppress)
-            result.suppressed += std::erase_if(fs, suppressed);
-    };
     // Each thread's findings are sorted in place on a thread of their own, then merged in one
     // pass that moves each finding once more and hands each read block of the runs back to the
     // system (the merged findings are never held twice); both run while correlation and
@@ -426,7 +422,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     lap(result.timings.merge);
     if (analytics_thread.joinable())
         analytics_thread.join();
-    suppress(derived);
+    if (options.suppress)
+        result.suppressed += std::erase_if(derived, suppressed);
     SortFindings(derived);
     MergeAfter(result.findings, std::move(derived));
     lap(result.timings.join);

@@ -1,4 +1,6 @@
 // cloudsift ingest: bring evidence files into a case (hash, copy read-only, decode, hunt, store).
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "cli/cli_util.h"
@@ -17,7 +19,7 @@ struct IngestArgs {
     ScanArgs scan_args;
     std::string case_dir;
     std::vector<std::string> rules;
-    bool no_copy = false, no_hunt = false, quiet = false;
+    bool no_copy = false, no_hunt = false, quiet = false, timings = false;
 };
 
 // The hunt over the files of the run (the same detection as `cloudsift hunt`: rules,
@@ -83,6 +85,14 @@ int RunIngest(IngestArgs& a) {
                   << " findings, " << res.incidents << " incidents · " << HumanBytes(res.bytes)
                   << " in " << res.seconds << " s (" << uint64_t(eps) << " events/s)\n";
     }
+    if (a.timings) {
+        const auto& t = res.timings;
+        auto sec = [](double v) { return fmt::format("{:.2f} s", v); };
+        std::cerr << "stages: hash " << sec(t.hash) << ", copy " << sec(t.copy) << ", hunt "
+                  << sec(t.hunt) << ", decode and store " << sec(t.decode) << " (appends "
+                  << sec(t.append) << ", commits " << sec(t.commit)
+                  << ", summed over threads), checkpoint " << sec(t.checkpoint) << "\n";
+    }
     return res.failed || !res.input_errors.empty() ? 3 : kExitOk;
 }
 
@@ -95,6 +105,7 @@ const Registration kIngest{
         sub.add_option("-r,--rules", a->rules, "Rule file or directory (default: built-in rules)");
         sub.add_flag("--no-hunt", a->no_hunt, "Do not run the detection rules");
         sub.add_flag("-q,--quiet", a->quiet, "No summary on stderr");
+        sub.add_flag("--timings", a->timings, "Print the wall time of each ingest stage on stderr");
         return [a] { return RunIngest(*a); };
     }};
 

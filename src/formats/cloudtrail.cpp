@@ -1,5 +1,7 @@
 #include "formats/cloudtrail.h"
 
+#include <cstring>
+
 #include "common/strings.h"
 #include "event/json_event.h"
 #include "formats/all_formats.h"
@@ -54,24 +56,30 @@ std::string_view Str(element e) {
 }
 
 // Finds the end of the JSON value starting at s[pos] ('{' or '['), honouring strings; npos when
-// the value is cut off.
+// the value is cut off. A string is skipped quote to quote (memchr), a quote escaped when an odd
+// run of backslashes precedes it: strings are most of a record's bytes.
 size_t MatchingEnd(std::string_view s, size_t pos) {
+    const char* b = s.data();
+    const size_t n = s.size();
     int depth = 0;
-    bool in_string = false;
-    for (size_t i = pos; i < s.size(); ++i) {
-        char c = s[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == '"')
-            in_string = true;
-        else if (c == '{' || c == '[')
+    for (size_t i = pos; i < n; ++i) {
+        char c = b[i];
+        if (c == '"') {
+            size_t open = i;
+            while (true) {
+                const void* q = std::memchr(b + i + 1, '"', n - i - 1);
+                if (!q)
+                    return std::string_view::npos;
+                i = size_t(static_cast<const char*>(q) - b);
+                size_t backslashes = 0;
+                while (i - backslashes - 1 > open && b[i - backslashes - 1] == '\\')
+                    ++backslashes;
+                if (backslashes % 2 == 0)
+                    break;
+            }
+        } else if (c == '{' || c == '[') {
             ++depth;
-        else if (c == '}' || c == ']') {
+        } else if (c == '}' || c == ']') {
             if (--depth == 0)
                 return i + 1;
         }

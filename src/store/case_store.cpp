@@ -293,22 +293,37 @@ Result<std::set<std::string>> CaseStore::IngestedHashes() {
     return out;
 }
 
-Result<CustodyEntry> CaseStore::StageCustody(Connection& con, std::string_view action,
-                                             std::string details_json,
-                                             const CustodyEntry* previous) {
-    CustodyEntry e;
-    e.seq = (previous ? previous->seq : last_seq_) + 1;
-    e.time = FormatIsoTime(NowMs(), true);
-    if (e.time.find('.') == std::string::npos) e.time.insert(e.time.size() - 1, ".000");
-    e.action = std::string(action);
-    e.details = details_json.empty() ? "{}" : std::move(details_json);
-    e.prev_hash = previous ? previous->hash : last_hash_;
-    e.hash = Sha256Hex(e.prev_hash + e.Canonical());
-    auto r = con.QueryParams("INSERT INTO custody VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6)",
-                             {std::to_string(e.seq), e.time, e.action, e.details, e.prev_hash,
-                              e.hash});
-    if (!r) return r.error();
-    return e;
+Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
+                                                          std::string_view action,
+                                                          std::vector<std::string> details_json) {
+    std::vector<CustodyEntry> entries;
+    if (details_json.empty()) return entries;
+    // One appender for all of them: a prepared INSERT per entry cost more than the rest of a
+    // small file's ingest.
+    auto app = Appender::Open(con, "custody");
+    if (!app) return app.error();
+    std::string time = FormatIsoTime(NowMs(), true);
+    if (time.find('.') == std::string::npos) time.insert(time.size() - 1, ".000");
+    for (auto& details : details_json) {
+        CustodyEntry e;
+        e.seq = (entries.empty() ? last_seq_ : entries.back().seq) + 1;
+        e.time = time;
+        e.action = std::string(action);
+        e.details = details.empty() ? "{}" : std::move(details);
+        e.prev_hash = entries.empty() ? last_hash_ : entries.back().hash;
+        e.hash = Sha256Hex(e.prev_hash + e.Canonical());
+        Appender& a = *app.value();
+        a.Int(e.seq);
+        a.Str(e.time, false);
+        a.Str(e.action, false);
+        a.Str(e.details, false);
+        a.Str(e.prev_hash, false);
+        a.Str(e.hash, false);
+        if (auto st = a.EndRow(); !st) return st.error();
+        entries.push_back(std::move(e));
+    }
+    if (auto st = app.value()->Flush(); !st) return st.error();
+    return entries;
 }
 
 void CaseStore::CustodyCommitted(const std::vector<CustodyEntry>& entries) {
@@ -324,7 +339,9 @@ void CaseStore::CustodyCommitted(const std::vector<CustodyEntry>& entries) {
 Result<CustodyEntry> CaseStore::RecordCustody(std::string_view action, std::string details_json) {
     if (read_only_) return Error{"case.read_only", "the case is open read-only"};
     if (auto st = conn_->Exec("BEGIN TRANSACTION"); !st) return st.error();
-    auto e = StageCustody(*conn_, action, std::move(details_json));
+    std::vector<std::string> details;
+    details.push_back(std::move(details_json));
+    auto e = StageCustody(*conn_, action, std::move(details));
     if (!e) {
         (void)conn_->Exec("ROLLBACK");
         return e.error();
@@ -333,8 +350,8 @@ Result<CustodyEntry> CaseStore::RecordCustody(std::string_view action, std::stri
         (void)conn_->Exec("ROLLBACK");
         return st.error();
     }
-    CustodyCommitted({e.value()});
-    return e;
+    CustodyCommitted(e.value());
+    return e.value().front();
 }
 
 CustodyCheck CaseStore::CheckCustody() {

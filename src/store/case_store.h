@@ -74,12 +74,11 @@ public:
     //! SHA-256 of every file already ingested.
     Result<std::set<std::string>> IngestedHashes();
 
-    //! Inserts the next custody entry through con (inside the caller's open transaction) and
-    //! returns it; previous is the entry staged before it in the same transaction (null: the
-    //! last committed entry). Call CustodyCommitted after the transaction commits.
-    Result<CustodyEntry> StageCustody(Connection& con, std::string_view action,
-                                      std::string details_json,
-                                      const CustodyEntry* previous = nullptr);
+    //! Inserts the next custody entries, one per details JSON in order, through con (inside the
+    //! caller's open transaction, with one appender) and returns them, chained from the last
+    //! committed entry. Call CustodyCommitted after the transaction commits.
+    Result<std::vector<CustodyEntry>> StageCustody(Connection& con, std::string_view action,
+                                                   std::vector<std::string> details_json);
     //! Advances the chain after a commit and mirrors the entries (in order) to custody.jsonl.
     void CustodyCommitted(const std::vector<CustodyEntry>& entries);
     //! Records one custody entry in its own transaction.

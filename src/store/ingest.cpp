@@ -511,10 +511,22 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     stage = Clock::now();
     std::vector<std::string> copy_errors(cands.size());
     if (options.copy) {
-        ParallelFor(cands.size(), threads, [&](size_t i) {
-            auto st = CopyEvidence(store.dir(), cands[i]);
-            if (!st)
-                copy_errors[i] = st.error().message;
+        // A thread copies a whole directory's files: entries made in one directory by two
+        // threads at once wait for each other on the directory's lock.
+        std::map<std::string_view, std::vector<size_t>> by_dir;
+        for (size_t i = 0; i < cands.size(); ++i) {
+            std::string_view rel = cands[i].evidence_rel;
+            by_dir[rel.substr(0, rel.rfind('/') + 1)].push_back(i);
+        }
+        std::vector<const std::vector<size_t>*> dirs;
+        for (const auto& [dir, members] : by_dir)
+            dirs.push_back(&members);
+        ParallelFor(dirs.size(), threads, [&](size_t d) {
+            for (size_t i : *dirs[d]) {
+                auto st = CopyEvidence(store.dir(), cands[i]);
+                if (!st)
+                    copy_errors[i] = st.error().message;
+            }
         });
     }
     if (options.copy && !cands.empty()) {

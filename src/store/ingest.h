@@ -37,7 +37,7 @@ struct IngestOptions {
     //! A thread's transaction is committed at the end of a file once it holds at least this
     //! many events or commit_files files; 0 = one transaction per file.
     uint64_t commit_events = 250'000;
-    size_t commit_files = 2000;
+    size_t commit_files = 100000;
     //! Runs the detection over the files about to be stored (options are the ingest scan's, with
     //! the paths to read as inputs). Empty: no hunting.
     std::function<Result<IngestHunt>(const ScanOptions&)> hunt;

@@ -323,19 +323,14 @@ Status IngestTxn::Commit() {
     files_.reset();
     // The custody entries chain from the last committed one: staged now, under the caller's
     // commit order.
-    std::vector<CustodyEntry> entries;
-    for (auto& details : custody_) {
-        auto e = store_->StageCustody(*con_, "ingest", std::move(details),
-                                      entries.empty() ? nullptr : &entries.back());
-        if (!e)
-            return fail(e.error());
-        entries.push_back(std::move(e.value()));
-    }
+    auto entries = store_->StageCustody(*con_, "ingest", std::move(custody_));
+    if (!entries)
+        return fail(entries.error());
     if (auto st = con_->Exec("COMMIT"); !st)
         return fail(st.error());
     open_ = false;
     custody_.clear();
-    store_->CustodyCommitted(entries);
+    store_->CustodyCommitted(entries.value());
     return Ok{};
 }
 

@@ -22,16 +22,16 @@
 
 namespace cloudsift {
 
-//! An immutable, NUL-terminated string shared by reference count (one pointer wide; empty is null).
-class SharedText {
+namespace detail {
+//! An owning handle on a reference-counted Rep (Rep has std::atomic<uint32_t> refs, starting
+//! at 1, and a static Free(Rep*)); copies share it, the last one frees it. One pointer wide.
+template <typename Rep> class CountedRef {
 public:
-    SharedText() = default;
-    SharedText(std::string_view s) : rep_(Make(s)) {}     // NOLINT: implicit by design
-    SharedText(const std::string& s) : rep_(Make(s)) {}   // NOLINT
-    SharedText(const char* s) : rep_(Make(s ? s : "")) {} // NOLINT
-    SharedText(const SharedText& o) noexcept : rep_(o.rep_) { Ref(); }
-    SharedText(SharedText&& o) noexcept : rep_(o.rep_) { o.rep_ = nullptr; }
-    SharedText& operator=(const SharedText& o) noexcept {
+    CountedRef() = default;
+    explicit CountedRef(Rep* adopted) noexcept : rep_(adopted) {}
+    CountedRef(const CountedRef& o) noexcept : rep_(o.rep_) { Ref(); }
+    CountedRef(CountedRef&& o) noexcept : rep_(o.rep_) { o.rep_ = nullptr; }
+    CountedRef& operator=(const CountedRef& o) noexcept {
         if (rep_ != o.rep_) {
             Unref();
             rep_ = o.rep_;
@@ -39,7 +39,7 @@ public:
         }
         return *this;
     }
-    SharedText& operator=(SharedText&& o) noexcept {
+    CountedRef& operator=(CountedRef&& o) noexcept {
         if (this != &o) {
             Unref();
             rep_ = o.rep_;
@@ -47,13 +47,37 @@ public:
         }
         return *this;
     }
-    ~SharedText() { Unref(); }
+    ~CountedRef() { Unref(); }
+    Rep* get() const { return rep_; }
+    Rep* operator->() const { return rep_; }
+    explicit operator bool() const { return rep_ != nullptr; }
 
+private:
+    void Ref() const {
+        if (rep_)
+            rep_->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    void Unref() {
+        if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            Rep::Free(rep_);
+        rep_ = nullptr;
+    }
+    Rep* rep_ = nullptr;
+};
+} // namespace detail
+
+//! An immutable, NUL-terminated string shared by reference count (one pointer wide; empty is null).
+class SharedText {
+public:
+    SharedText() = default;
+    SharedText(std::string_view s) : rep_(Make(s)) {}     // NOLINT: implicit by design
+    SharedText(const std::string& s) : rep_(Make(s)) {}   // NOLINT
+    SharedText(const char* s) : rep_(Make(s ? s : "")) {} // NOLINT
     //! The text (valid while this or any copy lives).
     std::string_view view() const { return rep_ ? std::string_view(rep_->data, rep_->size) : ""; }
     operator std::string_view() const { return view(); } // NOLINT
     //! Identity of the shared text (equal for copies of one SharedText; null when empty).
-    const void* identity() const { return rep_; }
+    const void* identity() const { return rep_.get(); }
     //! An owned copy.
     std::string str() const { return std::string(view()); }
     operator std::string() const { return str(); } // NOLINT
@@ -118,40 +142,34 @@ private:
         std::atomic<uint32_t> refs;
         uint32_t size;
         char data[1];
+        static void Free(Rep* r) {
+            r->~Rep();
+            ::operator delete(r);
+        }
     };
-    static Rep* Make(std::string_view s) {
+    static detail::CountedRef<Rep> Make(std::string_view s) {
         if (s.empty())
-            return nullptr;
+            return {};
         void* mem = ::operator new(offsetof(Rep, data) + s.size() + 1);
         Rep* r = new (mem) Rep{{1}, static_cast<uint32_t>(s.size()), {0}};
         std::memcpy(r->data, s.data(), s.size());
         r->data[s.size()] = '\0';
-        return r;
+        return detail::CountedRef<Rep>(r);
     }
-    void Ref() const {
-        if (rep_)
-            rep_->refs.fetch_add(1, std::memory_order_relaxed);
-    }
-    void Unref() {
-        if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-            rep_->~Rep();
-            ::operator delete(rep_);
-        }
-        rep_ = nullptr;
-    }
-    Rep* rep_ = nullptr;
+    detail::CountedRef<Rep> rep_;
 };
 
-//! An immutable list of strings shared by reference count (rule tags, tactics, techniques).
+//! An immutable list of strings shared by reference count (rule tags, tactics, techniques);
+//! one pointer wide (the count lives with the list), so a finding's three lists cost 24 bytes.
 class SharedStrings {
 public:
     using List = std::vector<std::string>;
     SharedStrings() = default;
     SharedStrings(List v) // NOLINT: implicit by design
-        : p_(v.empty() ? nullptr : std::make_shared<const List>(std::move(v))) {}
+        : rep_(v.empty() ? nullptr : new Rep{{1}, std::move(v)}) {}
     SharedStrings(std::initializer_list<std::string> v) : SharedStrings(List(v)) {}
     //! The list (an empty one when none).
-    const List& list() const { return p_ ? *p_ : Empty(); }
+    const List& list() const { return rep_ ? rep_->list : Empty(); }
     operator const List&() const { return list(); } // NOLINT
     size_t size() const { return list().size(); }
     bool empty() const { return list().empty(); }
@@ -159,7 +177,7 @@ public:
     const std::string& front() const { return list().front(); }
     const std::string& back() const { return list().back(); }
     //! Identifies the shared list: equal for copies of one SharedStrings (nullptr when empty).
-    const void* identity() const { return p_.get(); }
+    const void* identity() const { return rep_.get(); }
     auto begin() const { return list().begin(); }
     auto end() const { return list().end(); }
     //! A copy with s appended.
@@ -173,11 +191,16 @@ public:
     }
 
 private:
+    struct Rep {
+        std::atomic<uint32_t> refs;
+        const List list;
+        static void Free(Rep* r) { delete r; }
+    };
     static const List& Empty() {
         static const List empty;
         return empty;
     }
-    std::shared_ptr<const List> p_;
+    detail::CountedRef<Rep> rep_;
 };
 
 //! Ranks of the distinct texts text(item) takes over items, by SharedText identity: equal texts

@@ -13,15 +13,16 @@ std::string StableId(std::string_view key) {
 
 FindingId FindingId::Of(std::string_view key) {
     FindingId id;
-    id.set_ = true;
     id.value_ = XXH3_64bits(key.data(), key.size());
+    if (id.value_ == 0)
+        id.value_ = 1;
     return id;
 }
 
 FindingId::Hex FindingId::hex() const {
     static const char kHex[] = "0123456789abcdef";
     Hex out{};
-    if (!set_)
+    if (empty())
         return out;
     uint64_t h = value_;
     for (int i = 15; i >= 0; --i, h >>= 4)
@@ -114,3 +115,4 @@ void AppendFindingJson(std::string& out, const Finding& f) {
 }
 
 } // namespace cloudsift
+static_assert(sizeof(cloudsift::Finding) <= 160, "a Finding grew: millions are held at once");

@@ -14,14 +14,15 @@
 namespace cloudsift {
 
 //! A stable id: a 64-bit XXH3 hash shown as 16 lower-case hex digits. Held as the number, so
-//! millions of findings carry no id text of their own; ordered as its digits are.
+//! millions of findings carry no id text of their own; ordered as its digits are. Eight bytes:
+//! 0 means "no id" (a key whose hash is 0 gets id 1).
 class FindingId {
 public:
     FindingId() = default;
     //! The id of key.
     static FindingId Of(std::string_view key);
     //! Whether no id is set.
-    bool empty() const { return !set_; }
+    bool empty() const { return value_ == 0; }
     //! The 16 digits ("" when empty), held by value.
     struct Hex {
         char digits[16];
@@ -36,7 +37,6 @@ public:
     auto operator<=>(const FindingId&) const = default;
 
 private:
-    bool set_ = false;
     uint64_t value_ = 0;
 };
 

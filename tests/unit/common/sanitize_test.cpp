@@ -98,6 +98,33 @@ TEST(SharedText, SharesAndCompares) {
     EXPECT_EQ(interner.Get("p"), "p");
 }
 
+// Copies share one list and outlive the original; assignment, self-assignment and moves keep
+// the count right (the sanitizer build reports a leak or a double free otherwise).
+TEST(SharedStrings, CopiesShareOneListThatTheLastCopyFrees) {
+    static_assert(sizeof(SharedStrings) == sizeof(void*));
+    static_assert(sizeof(SharedText) == sizeof(void*));
+    SharedStrings copy;
+    {
+        SharedStrings tags({"attack.t1098", "attack.persistence"});
+        copy = tags;
+        EXPECT_EQ(copy.identity(), tags.identity());
+        SharedStrings& same = tags;
+        tags = same;
+        EXPECT_EQ(tags.size(), 2u);
+    }
+    ASSERT_EQ(copy.size(), 2u);
+    EXPECT_EQ(copy[0], "attack.t1098");
+    SharedStrings moved = std::move(copy);
+    EXPECT_TRUE(copy.empty()); // NOLINT(bugprone-use-after-move): a moved-from list is empty
+    EXPECT_EQ(moved.back(), "attack.persistence");
+    SharedStrings longer = moved.With("attack.t1078");
+    EXPECT_EQ(longer.size(), 3u);
+    EXPECT_EQ(moved.size(), 2u);
+    EXPECT_NE(longer.identity(), moved.identity());
+    EXPECT_EQ(SharedStrings(SharedStrings::List{}).identity(), nullptr);
+    EXPECT_TRUE(moved == SharedStrings({"attack.t1098", "attack.persistence"}));
+}
+
 TEST(TextInterner, SlotsAnswerTheLastTextOrLookItUp) {
     TextInterner interner;
     SharedText a = interner.Get("alpha", 0);

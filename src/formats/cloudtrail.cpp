@@ -55,28 +55,35 @@ std::string_view Str(element e) {
     return {};
 }
 
-// Finds the end of the JSON value starting at s[pos] ('{' or '['), honouring strings; npos when
-// the value is cut off. A string is skipped quote to quote (memchr), a quote escaped when an odd
-// run of backslashes precedes it: strings are most of a record's bytes.
-size_t MatchingEnd(std::string_view s, size_t pos) {
+// End (one past the closing quote) of the JSON string whose opening quote is s[open]; npos when
+// cut off. Skips quote to quote (memchr): a quote is escaped when an odd run of backslashes
+// precedes it. Strings are most of a record's bytes.
+size_t StringEnd(std::string_view s, size_t open) {
     const char* b = s.data();
-    const size_t n = s.size();
+    for (size_t i = open;;) {
+        const void* q = std::memchr(b + i + 1, '"', s.size() - i - 1);
+        if (!q)
+            return std::string_view::npos;
+        i = size_t(static_cast<const char*>(q) - b);
+        size_t backslashes = 0;
+        while (i - backslashes - 1 > open && b[i - backslashes - 1] == '\\')
+            ++backslashes;
+        if (backslashes % 2 == 0)
+            return i + 1;
+    }
+}
+
+// Finds the end of the JSON value starting at s[pos] ('{' or '['), honouring strings; npos when
+// the value is cut off.
+size_t MatchingEnd(std::string_view s, size_t pos) {
     int depth = 0;
-    for (size_t i = pos; i < n; ++i) {
-        char c = b[i];
+    for (size_t i = pos; i < s.size(); ++i) {
+        char c = s[i];
         if (c == '"') {
-            size_t open = i;
-            while (true) {
-                const void* q = std::memchr(b + i + 1, '"', n - i - 1);
-                if (!q)
-                    return std::string_view::npos;
-                i = size_t(static_cast<const char*>(q) - b);
-                size_t backslashes = 0;
-                while (i - backslashes - 1 > open && b[i - backslashes - 1] == '\\')
-                    ++backslashes;
-                if (backslashes % 2 == 0)
-                    break;
-            }
+            size_t end = StringEnd(s, i);
+            if (end == std::string_view::npos)
+                return end;
+            i = end - 1;
         } else if (c == '{' || c == '[') {
             ++depth;
         } else if (c == '}' || c == ']') {
@@ -95,15 +102,8 @@ size_t ValueEnd(std::string_view s, size_t pos) {
     char c = s[pos];
     if (c == '{' || c == '[')
         return MatchingEnd(s, pos);
-    if (c == '"') {
-        for (size_t i = pos + 1; i < s.size(); ++i) {
-            if (s[i] == '\\')
-                ++i;
-            else if (s[i] == '"')
-                return i + 1;
-        }
-        return std::string_view::npos;
-    }
+    if (c == '"')
+        return StringEnd(s, pos);
     size_t end = s.find_first_of(",]} \t\r\n", pos);
     return end == std::string_view::npos ? s.size() : end;
 }

@@ -304,6 +304,7 @@ Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
     if (!app) return app.error();
     std::string time = FormatIsoTime(NowMs(), true);
     if (time.find('.') == std::string::npos) time.insert(time.size() - 1, ".000");
+    Appender& a = *app.value();
     for (auto& details : details_json) {
         CustodyEntry e;
         e.seq = (entries.empty() ? last_seq_ : entries.back().seq) + 1;
@@ -312,7 +313,6 @@ Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
         e.details = details.empty() ? "{}" : std::move(details);
         e.prev_hash = entries.empty() ? last_hash_ : entries.back().hash;
         e.hash = Sha256Hex(e.prev_hash + e.Canonical());
-        Appender& a = *app.value();
         a.Int(e.seq);
         a.Str(e.time, false);
         a.Str(e.action, false);
@@ -322,7 +322,7 @@ Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
         if (auto st = a.EndRow(); !st) return st.error();
         entries.push_back(std::move(e));
     }
-    if (auto st = app.value()->Flush(); !st) return st.error();
+    if (auto st = a.Flush(); !st) return st.error();
     return entries;
 }
 

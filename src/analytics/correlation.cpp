@@ -171,7 +171,7 @@ CorrelationEngine::CorrelationEngine(const sigma::RuleSet& rules) : rules_(rules
     }
 }
 
-void CorrelationEngine::Capture(size_t rule, const Record& rec, const FileInfo& file,
+void CorrelationEngine::Capture(size_t rule, const Record& rec, Finding evidence,
                                 Collector& out) const {
     CorrelationRow row;
     row.time = rec.norm.time;
@@ -189,7 +189,7 @@ void CorrelationEngine::Capture(size_t rule, const Record& rec, const FileInfo& 
             });
         row.values.push_back(std::move(v));
     }
-    row.evidence = MakeFinding(rules_.rule(rule), rec, file);
+    row.evidence = std::move(evidence);
     out.rows.push_back(std::move(row));
 }
 

@@ -52,8 +52,10 @@ public:
     struct Collector {
         std::vector<CorrelationRow> rows;
     };
-    //! Captures a match of rule on rec (call only when Feeds(rule)).
-    void Capture(size_t rule, const Record& rec, const FileInfo& file, Collector& out) const;
+    //! Captures a match of rule on rec (call only when Feeds(rule)); evidence is the finding the
+    //! match raises (FindingFactory::Make or MakeFinding of rule on rec), kept for the
+    //! correlation findings that point at it.
+    void Capture(size_t rule, const Record& rec, Finding evidence, Collector& out) const;
 
     //! Runs every active correlation over the captured rows; returns the correlation findings
     //! (those of correlations that are not hidden inside a non-generating chain).

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -31,9 +32,11 @@ FindingId FindingIdOf(std::string& key, std::string_view rule_id, const Finding&
     key += '\0';
     key.append(f.file.view());
     key += '\0';
-    key += std::to_string(rec.line);
-    key += ':';
-    key += std::to_string(rec.index);
+    char digits[48];
+    auto end = std::to_chars(digits, digits + 24, rec.line).ptr;
+    *end++ = ':';
+    end = std::to_chars(end, digits + sizeof digits, rec.index).ptr;
+    key.append(digits, end);
     key += '\0';
     key.append(f.event_id.view());
     return FindingId::Of(key);
@@ -207,11 +210,17 @@ public:
     void OnRecord(const Record& rec) override {
         factory_.NewRecord();
         rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
-            const sigma::Rule& rule = rules_.rule(i);
-            if (corr_ && corr_->Feeds(i))
-                corr_->Capture(i, rec, *file_, slot_.correlation);
-            if (!rule.correlation_only)
-                slot_.findings.push_back(factory_.Make(i, rec, *file_));
+            // A captured match keeps the finding the rule raises (its texts shared with it).
+            const bool feeds = corr_ && corr_->Feeds(i);
+            if (rules_.rule(i).correlation_only) {
+                if (feeds)
+                    corr_->Capture(i, rec, factory_.Make(i, rec, *file_), slot_.correlation);
+                return;
+            }
+            Finding f = factory_.Make(i, rec, *file_);
+            if (feeds)
+                corr_->Capture(i, rec, f, slot_.correlation);
+            slot_.findings.push_back(std::move(f));
         });
         if (rec.norm.cls == EventClass::DetectionFinding)
             slot_.findings.push_back(ImportedFinding(rec, *file_));
@@ -427,7 +436,13 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
     SortFindings(derived);
     MergeAfter(result.findings, std::move(derived));
     lap(result.timings.join);
-    slots.clear();
+    // The per-thread collectors are freed on a thread of their own while the incidents are
+    // grouped (their first pass is serial, so a core is free).
+    std::thread releaser;
+    if (parallel)
+        releaser = std::thread([gone = std::move(slots)]() mutable { gone.clear(); });
+    else
+        slots.clear();
     lap(result.timings.release);
     if (options.incidents) {
         analytics::IncidentOptions incident = options.incident;
@@ -438,6 +453,12 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         result.incidents = analytics::BuildIncidents(result.findings, incident, links);
     }
     lap(result.timings.incidents);
+    if (releaser.joinable()) {
+        releaser.join();
+        double wait = 0;
+        lap(wait);
+        result.timings.release += wait;
+    }
     return result;
 }
 

@@ -113,7 +113,7 @@ struct HuntResult {
         double merge = 0; //!< the per-thread runs merged into one
         //! waiting for correlation and behaviour, then their findings sorted and merged in
         double join = 0;
-        double release = 0;   //!< the per-thread collectors freed
+        double release = 0;   //!< waiting for the per-thread collectors to be freed
         double incidents = 0; //!< incident grouping
     } timings;
 };

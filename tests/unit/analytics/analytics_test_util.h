@@ -25,7 +25,7 @@ public:
     void OnRecord(const Record& rec) override {
         rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
             if (corr_.Feeds(i))
-                corr_.Capture(i, rec, file_, rows_);
+                corr_.Capture(i, rec, MakeFinding(rules_.rule(i), rec, file_), rows_);
             if (!rules_.rule(i).correlation_only)
                 findings.push_back(MakeFinding(rules_.rule(i), rec, file_));
         });

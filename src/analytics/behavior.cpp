@@ -165,7 +165,7 @@ std::string UserAgentFamily(std::string_view ua) {
 namespace {
 
 // EvidenceOf's additions to the record's evidence f: the instance as actor, the id.
-void FinishEvidence(Finding& f, const Record& rec) {
+void FinishEvidence(Evidence& f, const Record& rec) {
     const Normalized& n = rec.norm;
     if (f.actor.empty() && StartsWith(n.instance_id, "i-"))
         f.actor = SharedText(n.instance_id); // the instance that queried / connected
@@ -178,25 +178,26 @@ void FinishEvidence(Finding& f, const Record& rec) {
 
 } // namespace
 
-Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
-    Finding f;
+Evidence EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner) {
+    Evidence f;
     FillEvidence(f, rec, interner ? interner->Get(file.path, 9) : SharedText(file.path), interner);
     FinishEvidence(f, rec);
     return f;
 }
 
-Finding BehaviorCollector::Evidence(const Record& rec, const FileInfo& file) {
+Evidence BehaviorCollector::EvidenceFor(const Record& rec, const FileInfo& file) {
     if (!record_evidence_)
         return EvidenceOf(rec, file, &interner_);
-    Finding f = *record_evidence_;
+    Evidence f = *record_evidence_; // the record half of the record's finding
     FinishEvidence(f, rec);
     return f;
 }
 
-Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::string_view title,
+Finding AnalyticFinding(const Evidence& evidence, std::string_view type, std::string_view title,
                         std::string_view level, std::string_view tactic,
                         std::string_view technique) {
-    Finding f = evidence;
+    Finding f;
+    static_cast<Evidence&>(f) = evidence;
     f.rule_id = std::string(type);
     f.rule_title = std::string(title);
     f.level = std::string(level);
@@ -229,7 +230,7 @@ void BehaviorCollector::Touch(std::initializer_list<std::string_view> parts, con
     bool first = fs.count++ == 0;
     if (first || rec.norm.time < fs.first) {
         fs.first = rec.norm.time;
-        fs.ev = Evidence(rec, file);
+        fs.ev = EvidenceFor(rec, file);
     }
 }
 
@@ -317,7 +318,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
             std::string title = "Threat-intel indicator matched: " + hit->value;
             if (!hit->description.empty())
                 title += " (" + hit->description + ")";
-            findings.push_back(AnalyticFinding(Evidence(rec, file),
+            findings.push_back(AnalyticFinding(EvidenceFor(rec, file),
                                                "UnauthorizedAccess:Runtime/ThreatIntelIndicator",
                                                title, "high", "command-and-control", ""));
         }
@@ -326,7 +327,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
     case EventClass::DnsActivity:
         if (!n.resource.empty() && intel_.IsMiningDomain(n.resource))
             findings.push_back(AnalyticFinding(
-                Evidence(rec, file), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+                EvidenceFor(rec, file), "CryptoCurrency:EC2/BitcoinTool.B!DNS",
                 "DNS query for a cryptocurrency mining pool", "high", "impact", "T1496"));
         return;
     case EventClass::NetworkActivity: {
@@ -343,7 +344,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
         auto ip = ParseIp(n.dst_ip);
         if (!ip || IsPrivateIp(*ip))
             return;
-        findings.push_back(AnalyticFinding(Evidence(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
+        findings.push_back(AnalyticFinding(EvidenceFor(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
                                            "Outbound connection on a cryptocurrency mining port",
                                            "high", "impact", "T1496"));
         return;
@@ -381,7 +382,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
     if (!Interesting(n.action, n.actor_arn, n.error_code))
         return;
     ActivityRow row;
-    row.ev = Evidence(rec, file);
+    row.ev = EvidenceFor(rec, file);
     // Interner slots 10–15 (FillEvidence takes 0–8, the file 9); resources are mostly unique
     // (object keys), so they are not interned.
     row.actor_type = interner_.Get(n.actor_type, 10);
@@ -478,7 +479,7 @@ private:
     }
 };
 
-std::string PrincipalKey(const Finding& ev) {
+std::string PrincipalKey(const Evidence& ev) {
     return !ev.access_key.empty() ? ev.access_key : ev.actor;
 }
 
@@ -488,7 +489,7 @@ namespace {
 // Orders rows by time, file and position, equal rows keeping their order (a stable sort;
 // evidence has no rule id, so that part of the key is the same for all).
 void SortRows(std::vector<const ActivityRow*>& rows) {
-    auto order = FindingOrderOf(rows, [](const ActivityRow* r) -> const Finding& { return r->ev; });
+    auto order = FindingOrderOf(rows, [](const ActivityRow* r) -> const Evidence& { return r->ev; });
     std::vector<const ActivityRow*> sorted(rows.size());
     for (size_t i = 0; i < order.size(); ++i)
         sorted[i] = rows[order[i]];
@@ -669,7 +670,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     const int64_t W = opt.burst_window_ms;
 
     for (const ActivityRow* r : rows) {
-        const Finding& ev = r->ev;
+        const Evidence& ev = r->ev;
         const std::string_view a = ev.event_name.view();
         const bool ok = r->error_code.empty();
         // Instance credentials used away from their instance.
@@ -825,3 +826,4 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
 }
 
 } // namespace cloudsift::analytics
+static_assert(sizeof(cloudsift::analytics::ActivityRow) <= 168, "an ActivityRow grew: one is held per CloudTrail call the detectors read");

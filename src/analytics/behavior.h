@@ -51,10 +51,11 @@ struct Intel {
     size_t LoadMiningDomains(std::string_view text);
 };
 
-//! A compact copy of a CloudTrail event for the time-ordered detectors (≈ 600 bytes + strings).
+//! A compact copy of a CloudTrail event for the time-ordered detectors (168 bytes; the texts
+//! are shared with the record's findings and interned per collector).
 struct ActivityRow {
     // Texts are interned per collector: rows of one principal share its strings.
-    Finding ev;            //!< evidence (the finding fields a detection would carry)
+    Evidence ev;           //!< evidence (the finding fields a detection would carry)
     SharedText actor_type; //!< IAMUser, AssumedRole, Root …
     SharedText error_code;
     SharedText mfa;           //!< "true" / "false" / ""
@@ -68,7 +69,7 @@ struct ActivityRow {
 struct FirstSeen {
     TimeMs first = 0;
     uint64_t count = 0;
-    Finding ev;
+    Evidence ev;
 };
 
 //! Per-thread collector (one per scan worker).
@@ -104,7 +105,7 @@ private:
     //! The facts of ua, from a bounded cache (user agents repeat across many records).
     const UserAgentFacts& FactsOf(std::string_view ua);
     //! EvidenceOf(rec, file), from the record's evidence when OnRecord was given it.
-    Finding Evidence(const Record& rec, const FileInfo& file);
+    Evidence EvidenceFor(const Record& rec, const FileInfo& file);
     const Intel& intel_;
     const Finding* record_evidence_ = nullptr; // of the record OnRecord inspects
     TextInterner interner_;
@@ -114,10 +115,10 @@ private:
 };
 
 //! Builds the evidence part of a finding for rec (no rule fields); interner may be null.
-Finding EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner = nullptr);
+Evidence EvidenceOf(const Record& rec, const FileInfo& file, TextInterner* interner = nullptr);
 
 //! Turns evidence into an analytic finding of the given GuardDuty-style type.
-Finding AnalyticFinding(const Finding& evidence, std::string_view type, std::string_view title,
+Finding AnalyticFinding(const Evidence& evidence, std::string_view type, std::string_view title,
                         std::string_view level, std::string_view tactic,
                         std::string_view technique);
 

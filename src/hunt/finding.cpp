@@ -31,7 +31,7 @@ FindingId::Hex FindingId::hex() const {
     return out;
 }
 
-void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner) {
+void FillEvidence(Evidence& f, const Record& rec, const SharedText& file, TextInterner* interner) {
     const Normalized& n = rec.norm;
     // One interner slot per field: consecutive records often repeat a field's value.
     auto text = [&](std::string_view s, size_t slot) {

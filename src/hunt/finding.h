@@ -40,15 +40,10 @@ private:
     uint64_t value_ = 0;
 };
 
-//! A detection on a record (from a Sigma rule, a behavioural analytic, or an imported finding).
-struct Finding {
+//! The record half of a finding: what happened, who, from where, and where it is written.
+//! Analytics rows keep only this (112 bytes); a Finding adds the rule.
+struct Evidence {
     TimeMs time = 0;
-    SharedText rule_id;
-    SharedText rule_title;
-    SharedText level;         //!< informational | low | medium | high | critical
-    SharedStrings tags;       //!< as in the rule ("attack.t1098")
-    SharedStrings tactics;    //!< "persistence"
-    SharedStrings techniques; //!< "T1098"
     SharedText event_id;
     SharedText event_name;
     SharedText event_source;
@@ -64,6 +59,23 @@ struct Finding {
     FindingId finding_id;       //!< stable id: hash of rule id + file + position
 };
 
+//! A detection on a record (from a Sigma rule, a behavioural analytic, or an imported finding).
+struct Finding : Evidence {
+    SharedText rule_id;
+    SharedText rule_title;
+    SharedText level;         //!< informational | low | medium | high | critical
+    SharedStrings tags;       //!< as in the rule ("attack.t1098")
+    SharedStrings tactics;    //!< "persistence"
+    SharedStrings techniques; //!< "T1098"
+};
+
+//! The rule id of a finding; evidence has none (it sorts as the empty id).
+inline const SharedText& RuleIdOf(const Finding& f) { return f.rule_id; }
+inline const SharedText& RuleIdOf(const Evidence&) {
+    static const SharedText none;
+    return none;
+}
+
 struct Record;
 
 //! 16 lower-case hex digits of the 64-bit XXH3 hash of key (finding and incident ids).
@@ -71,17 +83,18 @@ std::string StableId(std::string_view key);
 
 //! Fills the record half of f (time, event, actor, endpoints, account, region, position) from rec;
 //! file is the record's file path. interner (may be null) shares repeated values between findings.
-void FillEvidence(Finding& f, const Record& rec, const SharedText& file, TextInterner* interner);
+void FillEvidence(Evidence& f, const Record& rec, const SharedText& file, TextInterner* interner);
 
 //! The permutation that orders items by their findings' time, file, position and rule id
 //! (texts by text; equal keys keep their order): order[i] indexes the i-th item. finding(item)
-//! gives an item's Finding. Sorts small keys (the texts as ranks), never the items.
+//! gives an item's Finding (or Evidence: no rule id). Sorts small keys (the texts as ranks),
+//! never the items.
 template <typename Range, typename FindingOf>
 std::vector<uint32_t> FindingOrderOf(const Range& items, FindingOf finding) {
     auto file_rank =
         TextRanks(items, [&](const auto& x) -> const SharedText& { return finding(x).file; });
     auto rule_rank =
-        TextRanks(items, [&](const auto& x) -> const SharedText& { return finding(x).rule_id; });
+        TextRanks(items, [&](const auto& x) -> const SharedText& { return RuleIdOf(finding(x)); });
     struct Key {
         TimeMs time;
         uint64_t pos;
@@ -96,7 +109,7 @@ std::vector<uint32_t> FindingOrderOf(const Range& items, FindingOf finding) {
     for (const auto& x : items) {
         const auto& f = finding(x);
         keys.push_back({f.time, f.line_or_index, file_rank[f.file.identity()],
-                        rule_rank[f.rule_id.identity()], uint32_t(keys.size())});
+                        rule_rank[RuleIdOf(f).identity()], uint32_t(keys.size())});
     }
     std::sort(keys.begin(), keys.end());
     std::vector<uint32_t> order(keys.size());

@@ -142,12 +142,11 @@ int RunHuntCommand(HuntArgs& a) {
                       << "\n";
     if (!a.incidents_out.empty()) {
         OutputTarget inc_out(a.incidents_out);
-        std::string buf;
+        ChunkedWriter w(inc_out.stream());
         for (const auto& inc : result.incidents) {
-            buf.clear();
-            analytics::AppendIncidentJson(buf, inc);
-            buf += '\n';
-            inc_out.stream() << buf;
+            analytics::AppendIncidentJson(w.text(), inc);
+            w.text() += '\n';
+            w.Wrote();
         }
     }
 
@@ -163,21 +162,20 @@ int RunHuntCommand(HuntArgs& a) {
     case OutputFormat::Jsonl: WriteFindingsJsonl(os, result.findings); break;
     case OutputFormat::Csv: WriteFindingsCsv(os, result.findings); break;
     case OutputFormat::Json: {
-        std::string buf;
-        os << "{\"incidents\":[";
+        ChunkedWriter w(os);
+        w.text() += "{\"incidents\":[";
         for (size_t i = 0; i < result.incidents.size(); ++i) {
-            buf.clear();
-            if (i) buf += ",\n";
-            analytics::AppendIncidentJson(buf, result.incidents[i]);
-            os << buf;
+            if (i) w.text() += ",\n";
+            analytics::AppendIncidentJson(w.text(), result.incidents[i]);
+            w.Wrote();
         }
-        os << "],\"findings\":[";
+        w.text() += "],\"findings\":[";
         for (size_t i = 0; i < result.findings.size(); ++i) {
-            buf.clear();
-            if (i) buf += ",\n";
-            AppendFindingJson(buf, result.findings[i]);
-            os << buf;
+            if (i) w.text() += ",\n";
+            AppendFindingJson(w.text(), result.findings[i]);
+            w.Wrote();
         }
+        w.Flush();
         os << "],\"summary\":{\"files\":" << result.scan.files.size()
            << ",\"files_skipped\":" << result.scan.files_skipped
            << ",\"records\":" << result.scan.records

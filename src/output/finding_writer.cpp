@@ -18,12 +18,11 @@ bool ParseOutputFormat(std::string_view s, OutputFormat& out) {
 }
 
 void WriteFindingsJsonl(std::ostream& os, const std::vector<Finding>& findings) {
-    std::string line;
+    ChunkedWriter out(os);
     for (const auto& f : findings) {
-        line.clear();
-        AppendFindingJson(line, f);
-        line += '\n';
-        os << line;
+        AppendFindingJson(out.text(), f);
+        out.text() += '\n';
+        out.Wrote();
     }
 }
 
@@ -65,9 +64,10 @@ std::string Pad(const std::string& s, size_t n) {
 } // namespace
 
 void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings) {
-    os << "time,level,rule_id,rule_title,tactics,techniques,event_name,event_source,source_type,"
-          "actor,access_key,source_ip,user_agent,account,region,event_id,file,line_or_index,"
-          "finding_id\r\n";
+    ChunkedWriter out(os);
+    out.text() += "time,level,rule_id,rule_title,tactics,techniques,event_name,event_source,"
+                  "source_type,actor,access_key,source_ip,user_agent,account,region,event_id,"
+                  "file,line_or_index,finding_id\r\n";
     for (const auto& f : findings) {
         const std::string cells[] = {f.time ? FormatIsoTime(f.time, true) : "",
                                      f.level, f.rule_id, f.rule_title, Join(f.tactics, ';'),
@@ -77,11 +77,12 @@ void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings) {
                                      std::to_string(f.line_or_index), f.finding_id.str()};
         bool first = true;
         for (const auto& c : cells) {
-            if (!first) os << ',';
+            if (!first) out.text() += ',';
             first = false;
-            os << CsvCell(c);
+            out.text() += CsvCell(c);
         }
-        os << "\r\n";
+        out.text() += "\r\n";
+        out.Wrote();
     }
 }
 

@@ -435,6 +435,10 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
 
 namespace {
 
+// A map keyed by text that is looked up by string_view too.
+template <typename V>
+using StrMap = std::unordered_map<std::string, V, TransparentStringHash, std::equal_to<>>;
+
 // Sliding per-key windows over time-ordered rows.
 struct Window {
     std::deque<const ActivityRow*> rows;
@@ -501,7 +505,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                                  const BehaviorOptions& opt) {
     std::vector<Finding> out;
     std::vector<const ActivityRow*> rows;
-    std::unordered_map<std::string, FirstSeen, TransparentStringHash, std::equal_to<>> seen;
+    StrMap<FirstSeen> seen;
     TimeMs tmin = INT64_MAX, tmax = INT64_MIN;
     for (BehaviorCollector* c : collectors) {
         for (auto& f : c->findings)
@@ -651,8 +655,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     }
 
     // --- Time-ordered detectors -----------------------------------------------------------------
-    std::unordered_map<std::string, std::string> instance_home; // session → first IP
-    std::unordered_map<std::string, TimeMs> fired;              // dedupe key → window end
+    // Keyed by text (principals, sessions, dedupe keys), hashed with XXH3; none is iterated.
+    StrMap<std::string> instance_home; // session → first IP
+    StrMap<TimeMs> fired;              // dedupe key → window end
     auto once = [&](const std::string& key, TimeMs t, int64_t span) {
         auto it = fired.find(key);
         if (it != fired.end() && t < it->second)
@@ -660,9 +665,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         fired[key] = t + span;
         return true;
     };
-    std::unordered_map<std::string, CountingWindow> discovery;
-    std::unordered_map<std::string, Window> denied_all, s3, secrets, gpu;
-    std::unordered_map<std::string, std::deque<TimeMs>> console_fail;
+    StrMap<CountingWindow> discovery;
+    StrMap<Window> denied_all, s3, secrets, gpu;
+    StrMap<std::deque<TimeMs>> console_fail;
     struct Blind {
         const ActivityRow* start;
     };

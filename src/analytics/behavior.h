@@ -84,7 +84,8 @@ public:
                   const Finding* record_evidence = nullptr);
 
     std::vector<ActivityRow> rows;
-    std::unordered_map<std::string, FirstSeen> first_seen; //!< "api|p|a", "region|acct|r" …
+    //! "api|p|a", "region|acct|r" …
+    std::unordered_map<std::string, FirstSeen, TransparentStringHash, std::equal_to<>> first_seen;
     std::vector<Finding> findings;
     //! Entity equivalences for incident grouping learned from identity-creating calls: the
     //! creator ("key:…" or "principal:…") first, the created identity second ("key:AKIA…" of a

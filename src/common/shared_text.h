@@ -20,6 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <xxhash.h>
+
 namespace cloudsift {
 
 namespace detail {
@@ -226,11 +228,12 @@ std::unordered_map<const void*, uint32_t> TextRanks(const Range& items, TextOf t
 }
 
 //! Hash for unordered containers keyed by std::string that accept std::string_view lookups
-//! without building a string (use with std::equal_to<>).
+//! without building a string (use with std::equal_to<>). XXH3: several times faster than
+//! std::hash on the long keys (ARNs, user agents) these maps hold.
 struct TransparentStringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const noexcept {
-        return std::hash<std::string_view>()(s);
+        return static_cast<size_t>(XXH3_64bits(s.data(), s.size()));
     }
 };
 
@@ -265,7 +268,8 @@ public:
 
 private:
     size_t max_;
-    std::unordered_map<std::string_view, SharedText> map_; // keys view the values' text
+    std::unordered_map<std::string_view, SharedText, TransparentStringHash>
+        map_; // keys view the values' text
     std::array<SharedText, kSlots> last_;                  // Get(s, slot)'s last answers
 };
 

@@ -212,8 +212,12 @@ template <typename Range, typename TextOf>
 std::unordered_map<const void*, uint32_t> TextRanks(const Range& items, TextOf text) {
     std::unordered_map<const void*, uint32_t> rank;
     std::vector<std::pair<std::string_view, const void*>> texts;
+    const void* last = &rank; // no text has this identity
     for (const auto& item : items) {
         const SharedText& t = text(item);
+        if (t.identity() == last)
+            continue; // neighbours mostly share their text
+        last = t.identity();
         if (rank.try_emplace(t.identity(), 0).second)
             texts.emplace_back(t.view(), t.identity());
     }

@@ -104,12 +104,27 @@ std::vector<uint32_t> FindingOrderOf(const Range& items, FindingOf finding) {
                    std::tie(o.time, o.file, o.pos, o.rule, o.index);
         }
     };
+    // Neighbouring items mostly share their file (and often their rule): the last rank looked
+    // up answers them without hashing.
+    struct LastRank {
+        bool set = false;
+        const void* id = nullptr;
+        uint32_t rank = 0;
+        uint32_t Of(std::unordered_map<const void*, uint32_t>& ranks, const void* text) {
+            if (!set || text != id) {
+                set = true;
+                id = text;
+                rank = ranks[text];
+            }
+            return rank;
+        }
+    } last_file, last_rule;
     std::vector<Key> keys;
     keys.reserve(std::size(items));
     for (const auto& x : items) {
         const auto& f = finding(x);
-        keys.push_back({f.time, f.line_or_index, file_rank[f.file.identity()],
-                        rule_rank[RuleIdOf(f).identity()], uint32_t(keys.size())});
+        keys.push_back({f.time, f.line_or_index, last_file.Of(file_rank, f.file.identity()),
+                        last_rule.Of(rule_rank, RuleIdOf(f).identity()), uint32_t(keys.size())});
     }
     std::sort(keys.begin(), keys.end());
     std::vector<uint32_t> order(keys.size());

@@ -430,7 +430,33 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
             return false;
         });
     }
-    rows.push_back(std::move(row));
+    // The instance's home: the private address its role session was first seen at.
+    if (auto inst = InstanceSessionId(row.ev.actor); !inst.empty() && !row.ev.source_ip.empty()) {
+        if (auto ip = ParseIp(row.ev.source_ip); ip && IsPrivateIp(*ip)) {
+            auto it = instance_homes.find(inst);
+            if (it == instance_homes.end())
+                instance_homes.emplace(std::string(inst),
+                                       std::pair{row.ev.time, row.ev.source_ip});
+            else if (row.ev.time < it->second.first)
+                it->second = {row.ev.time, row.ev.source_ip};
+        }
+    }
+    rows.Add(std::move(row));
+}
+
+std::vector<std::pair<std::string, std::string>>
+InstanceLinks(const std::vector<BehaviorCollector*>& collectors) {
+    std::map<std::string_view, std::pair<TimeMs, SharedText>> home;
+    for (const auto* c : collectors)
+        for (const auto& [inst, first] : c->instance_homes) {
+            auto [it, inserted] = home.try_emplace(inst, first);
+            if (!inserted && first.first < it->second.first)
+                it->second = first;
+        }
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const auto& [inst, v] : home)
+        links.emplace_back("instance:" + std::string(inst), "ip:" + std::string(v.second));
+    return links;
 }
 
 namespace {
@@ -439,11 +465,20 @@ namespace {
 template <typename V>
 using StrMap = std::unordered_map<std::string, V, TransparentStringHash, std::equal_to<>>;
 
-// Sliding per-key windows over time-ordered rows.
+// Sliding per-key windows over time-ordered rows. A window holds its rows (rows read back from
+// temporary files live as long as a window or the detector loop holds them).
+using RowRef = std::shared_ptr<const ActivityRow>;
+
+// Texts ordered by text, looked up by string_view.
+struct TextLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a < b; }
+};
+
 struct Window {
-    std::deque<const ActivityRow*> rows;
+    std::deque<RowRef> rows;
     TimeMs fired_until = 0; // no new finding for this key before this time (one per window)
-    void Push(const ActivityRow* r, int64_t span) {
+    void Push(const RowRef& r, int64_t span) {
         rows.push_back(r);
         while (r->ev.time - rows.front()->ev.time > span)
             rows.pop_front();
@@ -451,33 +486,34 @@ struct Window {
 };
 
 // The discovery window keeps its API counts up to date as rows enter and leave, so each new row
-// costs O(log APIs) instead of a rescan of the window.
+// costs O(log APIs) instead of a rescan of the window. The counted names are held by the maps
+// (a row that leaves may be the one whose text a key was made of).
 struct CountingWindow {
-    std::deque<const ActivityRow*> rows;
-    std::map<std::string_view, size_t> reads;   // distinct read APIs in the window → rows
-    std::map<std::string_view, size_t> denials; // APIs denied in the window → rows
+    std::deque<RowRef> rows;
+    std::map<SharedText, size_t, TextLess> reads;   // distinct read APIs in the window → rows
+    std::map<SharedText, size_t, TextLess> denials; // APIs denied in the window → rows
     size_t denied = 0;
-    void Push(const ActivityRow* r, int64_t span) {
+    void Push(const RowRef& r, int64_t span) {
         rows.push_back(r);
-        Count(r, +1);
+        Count(*r, +1);
         while (r->ev.time - rows.front()->ev.time > span) {
-            Count(rows.front(), -1);
+            Count(*rows.front(), -1);
             rows.pop_front();
         }
     }
 
 private:
-    static void Bump(std::map<std::string_view, size_t>& m, std::string_view k, int d) {
+    static void Bump(std::map<SharedText, size_t, TextLess>& m, const SharedText& k, int d) {
         if (d > 0)
-            ++m[k];
-        else if (auto it = m.find(k); it != m.end() && --it->second == 0)
+            ++m.try_emplace(k, 0).first->second;
+        else if (auto it = m.find(k.view()); it != m.end() && --it->second == 0)
             m.erase(it);
     }
-    void Count(const ActivityRow* x, int d) {
-        if (IsReadApi(x->ev.event_name))
-            Bump(reads, x->ev.event_name, d);
-        if (IsDenied(x->error_code)) {
-            Bump(denials, x->ev.event_name, d);
+    void Count(const ActivityRow& x, int d) {
+        if (IsReadApi(x.ev.event_name))
+            Bump(reads, x.ev.event_name, d);
+        if (IsDenied(x.error_code)) {
+            Bump(denials, x.ev.event_name, d);
             denied = d > 0 ? denied + 1 : denied - 1;
         }
     }
@@ -489,30 +525,24 @@ std::string PrincipalKey(const Evidence& ev) {
 
 } // namespace
 
-namespace {
-// Orders rows by time, file and position, equal rows keeping their order (a stable sort;
-// evidence has no rule id, so that part of the key is the same for all).
-void SortRows(std::vector<const ActivityRow*>& rows) {
-    auto order = FindingOrderOf(rows, [](const ActivityRow* r) -> const Evidence& { return r->ev; });
-    std::vector<const ActivityRow*> sorted(rows.size());
-    for (size_t i = 0; i < order.size(); ++i)
-        sorted[i] = rows[order[i]];
-    rows.swap(sorted);
-}
-} // namespace
-
 std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collectors,
-                                 const BehaviorOptions& opt) {
+                                 const BehaviorOptions& opt, BehaviorStats* stats) {
     std::vector<Finding> out;
-    std::vector<const ActivityRow*> rows;
+    std::vector<ActivityRows*> row_sets;
     StrMap<FirstSeen> seen;
     TimeMs tmin = INT64_MAX, tmax = INT64_MIN;
+    BehaviorStats counted;
     for (BehaviorCollector* c : collectors) {
         for (auto& f : c->findings)
             out.push_back(std::move(f));
         c->findings.clear();
-        for (const auto& r : c->rows)
-            rows.push_back(&r);
+        row_sets.push_back(&c->rows);
+        tmin = std::min(tmin, c->rows.min_time());
+        tmax = std::max(tmax, c->rows.max_time());
+        counted.rows += c->rows.size();
+        counted.spilled += c->rows.spilled();
+        counted.runs += c->rows.runs();
+        counted.spill_failed = counted.spill_failed || c->rows.spill_failed();
         for (auto& [k, v] : c->first_seen) {
             auto [it, inserted] = seen.try_emplace(k, v);
             if (!inserted) {
@@ -527,11 +557,6 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                 tmax = std::max(tmax, v.first);
             }
         }
-    }
-    SortRows(rows);
-    for (const ActivityRow* r : rows) {
-        tmin = std::min(tmin, r->ev.time);
-        tmax = std::max(tmax, r->ev.time);
     }
 
     // --- First-seen behaviour after the learning window ---------------------------------------
@@ -669,12 +694,16 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     StrMap<Window> denied_all, s3, secrets, gpu;
     StrMap<std::deque<TimeMs>> console_fail;
     struct Blind {
-        const ActivityRow* start;
+        RowRef start;
     };
     std::map<std::string, Blind> blind; // account|region → StopLogging/DeleteTrail row
     const int64_t W = opt.burst_window_ms;
 
-    for (const ActivityRow* r : rows) {
+    // Rows come in time order, one at a time: those on disk are read back as the loop reaches
+    // them and freed when no window holds them any more.
+    RowMerger merged(row_sets);
+    while (RowRef held = merged.Next()) {
+        const ActivityRow* r = held.get();
         const Evidence& ev = r->ev;
         const std::string_view a = ev.event_name.view();
         const bool ok = r->error_code.empty();
@@ -704,7 +733,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         // Discovery bursts and AccessDenied ratio.
         if ((IsReadApi(a) || IsDenied(r->error_code)) && !r->via_service) {
             CountingWindow& w = discovery[who];
-            w.Push(r, W);
+            w.Push(held, W);
             const auto& distinct = w.reads;
             const auto& denied_apis = w.denials;
             const size_t denied = w.denied;
@@ -761,7 +790,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         const bool starts = (a == "StartLogging" || a == "CreateTrail") && ok;
         const std::string scope = stops || starts ? ev.account + "|" + ev.region : std::string();
         if (stops && !blind.count(scope))
-            blind[scope] = {r};
+            blind[scope] = {held};
         if (starts) {
             if (auto it = blind.find(scope); it != blind.end()) {
                 int64_t gap = ev.time - it->second.start->ev.time;
@@ -778,9 +807,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             !r->resource.empty() && novel_resource(r)) {
             std::string op = a == "GetObject" ? "read" : a == "CopyObject" ? "copy" : "delete";
             Window& w = s3[who + "|" + op];
-            w.Push(r, W);
+            w.Push(held, W);
             std::set<std::string_view> objs;
-            for (const ActivityRow* x : w.rows)
+            for (const RowRef& x : w.rows)
                 objs.insert(x->resource);
             if (objs.size() >= opt.s3_mass_objects && once("s3" + who + op, ev.time, W)) {
                 bool del = op == "delete";
@@ -801,9 +830,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
              a == "GetParametersByPath") &&
             (r->resource.empty() ? novel(r->baseline, a, ev.time - W) : novel_resource(r))) {
             Window& w = secrets[who];
-            w.Push(r, W);
+            w.Push(held, W);
             std::set<std::string_view> names;
-            for (const ActivityRow* x : w.rows)
+            for (const RowRef& x : w.rows)
                 names.insert(x->resource.empty() ? std::string_view(x->ev.event_id)
                                                  : std::string_view(x->resource));
             if (names.size() >= opt.secrets_distinct && once("sec" + who, ev.time, W))
@@ -815,7 +844,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         // GPU / large instance bursts.
         if (a == "RunInstances" && IsGpuOrLarge(r->resource)) {
             Window& w = gpu[who];
-            w.Push(r, kHour);
+            w.Push(held, kHour);
             if (w.rows.size() >= opt.gpu_burst && once("gpu" + who, ev.time, kHour))
                 out.push_back(
                     AnalyticFinding(ev, "CryptoCurrency:IAMUser/GpuInstanceBurst",
@@ -827,8 +856,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         out.push_back(AnalyticFinding(b.start->ev, "Stealth:IAMUser/CloudTrailLoggingDisabled",
                                       "CloudTrail logging stopped and never restarted", "high",
                                       "defense-evasion", "T1562.008"));
+    counted.unread = merged.unread();
+    if (stats)
+        *stats = counted;
     return out;
 }
 
 } // namespace cloudsift::analytics
-static_assert(sizeof(cloudsift::analytics::ActivityRow) <= 168, "an ActivityRow grew: one is held per CloudTrail call the detectors read");

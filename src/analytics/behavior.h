@@ -6,7 +6,8 @@
 // need one record only (mining-pool DNS, mining-port flows, attack-tool user agents, IOC hits),
 // (b) a compact ActivityRow for the CloudTrail events the stateful detectors read, (c) first-seen
 // aggregates (principal×API, account×region, principal×user-agent family → earliest event).
-// After the scan RunBehavior() merges the threads, sorts rows by time and runs the detectors.
+// Rows beyond a per-collector limit go to sorted temporary files (analytics/activity_rows.h).
+// After the scan RunBehavior() merges the threads' rows in time order and runs the detectors.
 // Sizes and every parameter are documented in docs/analytics.md.
 #pragma once
 #include <initializer_list>
@@ -17,6 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "analytics/activity_rows.h"
 #include "analytics/ioc.h"
 #include "formats/format.h"
 #include "hunt/finding.h"
@@ -35,6 +37,19 @@ struct BehaviorOptions {
     size_t secrets_distinct = 5;   //!< distinct secrets/parameters read in the window
     size_t console_failures = 3;   //!< failed console logins before a success (1 h)
     size_t gpu_burst = 2;          //!< GPU/large RunInstances calls in the window
+    //! Activity rows a collector (one per scan thread) keeps in memory; beyond that they are
+    //! sorted and written to temporary files in TMPDIR and merged back for the detectors, so
+    //! memory stays bounded whatever the input size (0 = all in memory).
+    size_t rows_in_memory = size_t(1) << 18;
+};
+
+//! What the detectors read: rows collected, rows that went through temporary files.
+struct BehaviorStats {
+    uint64_t rows = 0;
+    uint64_t spilled = 0;      //!< rows written to temporary files and read back
+    size_t runs = 0;           //!< temporary files written
+    bool spill_failed = false; //!< a temporary file could not be written (rows kept in memory)
+    uint64_t unread = 0;       //!< rows lost to a read error on a temporary file
 };
 
 //! Reference data: mining pools, mining ports, attack-tool markers, indicators.
@@ -51,20 +66,6 @@ struct Intel {
     size_t LoadMiningDomains(std::string_view text);
 };
 
-//! A compact copy of a CloudTrail event for the time-ordered detectors (168 bytes; the texts
-//! are shared with the record's findings and interned per collector).
-struct ActivityRow {
-    // Texts are interned per collector: rows of one principal share its strings.
-    Evidence ev;           //!< evidence (the finding fields a detection would carry)
-    SharedText actor_type; //!< IAMUser, AssumedRole, Root …
-    SharedText error_code;
-    SharedText mfa;           //!< "true" / "false" / ""
-    SharedText resource;      //!< bucket/key, secret id, instance type (RunInstances)
-    SharedText outcome;       //!< success / failure
-    SharedText baseline;      //!< first-seen identity: the role behind a session, else the actor
-    bool via_service = false; //!< made by or through an AWS service (invokedBy, AWS Internal)
-};
-
 //! Earliest event of a first-seen key.
 struct FirstSeen {
     TimeMs first = 0;
@@ -75,15 +76,16 @@ struct FirstSeen {
 //! Per-thread collector (one per scan worker).
 class BehaviorCollector {
 public:
-    //! intel must outlive the collector.
-    explicit BehaviorCollector(const Intel& intel) : intel_(intel) {}
+    //! intel must outlive the collector; rows_in_memory as in BehaviorOptions.
+    explicit BehaviorCollector(const Intel& intel, size_t rows_in_memory = 0)
+        : rows(rows_in_memory), intel_(intel) {}
     //! Inspects one record; single-record findings go to findings(). record_evidence, when
     //! given, is rec's evidence as FillEvidence built it for another finding of rec (it is
     //! copied instead of being built again).
     void OnRecord(const Record& rec, const FileInfo& file,
                   const Finding* record_evidence = nullptr);
 
-    std::vector<ActivityRow> rows;
+    ActivityRows rows;
     //! "api|p|a", "region|acct|r" …
     std::unordered_map<std::string, FirstSeen, TransparentStringHash, std::equal_to<>> first_seen;
     std::vector<Finding> findings;
@@ -92,6 +94,9 @@ public:
     //! new access key, "principal:arn…:user/U" of a new user, "principal:…assumed-role/R/F" of a
     //! Lambda function F created with role R). Pass them to BuildIncidents.
     std::vector<std::pair<std::string, std::string>> links;
+    //! EC2 role sessions named after their instance → time and private address of the
+    //! instance's earliest row (its home address).
+    std::map<std::string, std::pair<TimeMs, SharedText>, std::less<>> instance_homes;
 
 private:
     void LearnCreation(const Record& rec);
@@ -123,9 +128,16 @@ Finding AnalyticFinding(const Evidence& evidence, std::string_view type, std::st
                         std::string_view level, std::string_view tactic,
                         std::string_view technique);
 
-//! Merges the collectors and runs the time-ordered detectors; returns every analytic finding.
+//! Merges the collectors and runs the time-ordered detectors; returns every analytic finding
+//! (stats, when given, says how the rows were read).
 std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collectors,
-                                 const BehaviorOptions& options);
+                                 const BehaviorOptions& options, BehaviorStats* stats = nullptr);
+
+//! Links for incident grouping: each instance ("instance:i-…") and the private address its
+//! role session was first seen at ("ip:…"), over all collectors (the earliest wins; on equal
+//! times the first collector's).
+std::vector<std::pair<std::string, std::string>>
+InstanceLinks(const std::vector<BehaviorCollector*>& collectors);
 
 //! The family of a user agent ("aws-cli", "Boto3", "console", "Mozilla" …).
 std::string UserAgentFamily(std::string_view ua);

@@ -202,9 +202,22 @@ int RunHuntCommand(HuntArgs& a) {
                   << LevelTotals(result.findings) << ")";
         if (result.suppressed) std::cerr << " · suppressed: " << result.suppressed;
         std::cerr << " · incidents: " << result.incidents.size() << "\n";
+        if (a.verbose && result.behavior.spilled)
+            std::cerr << "analytics: " << result.behavior.rows << " activity rows, "
+                      << result.behavior.spilled << " of them through " << result.behavior.runs
+                      << " temporary files\n";
     } else {
         problems = result.scan.bad_records > 0 || result.scan.files_skipped > 0 ||
                    !result.scan.input_errors.empty() || result.scan.files_with_errors > 0;
+    }
+    if (result.behavior.spill_failed)
+        std::cerr << "analytics: temporary files could not be written (see TMPDIR); activity "
+                     "rows were kept in memory\n";
+    if (result.behavior.unread) {
+        std::cerr << "analytics: " << result.behavior.unread
+                  << " activity rows could not be read back from a temporary file; the "
+                     "behavioural detectors did not see them\n";
+        problems = true;
     }
     return problems ? kExitInputSkipped : kExitOk;
 }

@@ -34,6 +34,13 @@ public:
     Hex hex() const;
     //! The digits as a string.
     std::string str() const { return std::string(hex().view()); }
+    //! The 64-bit value (0 when empty), and the id of such a value (to store ids in binary).
+    uint64_t value() const { return value_; }
+    static FindingId FromValue(uint64_t v) {
+        FindingId id;
+        id.value_ = v;
+        return id;
+    }
     auto operator<=>(const FindingId&) const = default;
 
 private:

@@ -237,28 +237,6 @@ private:
     const FileInfo* file_ = nullptr;
 };
 
-// Links learned by the analytics for incident grouping: an instance and its home address.
-std::vector<std::pair<std::string, std::string>>
-InstanceLinks(const std::vector<analytics::BehaviorCollector*>& cols) {
-    std::map<std::string, std::pair<TimeMs, std::string>> home;
-    for (const auto* c : cols)
-        for (const auto& r : c->rows) {
-            auto inst = analytics::InstanceSessionId(r.ev.actor);
-            if (inst.empty() || r.ev.source_ip.empty())
-                continue;
-            auto ip = ParseIp(r.ev.source_ip);
-            if (!ip || !IsPrivateIp(*ip))
-                continue;
-            auto [it, inserted] = home.try_emplace(std::string(inst), r.ev.time, r.ev.source_ip);
-            if (!inserted && r.ev.time < it->second.first)
-                it->second = {r.ev.time, r.ev.source_ip};
-        }
-    std::vector<std::pair<std::string, std::string>> links;
-    for (const auto& [inst, v] : home)
-        links.emplace_back("instance:" + inst, "ip:" + v.second);
-    return links;
-}
-
 } // namespace
 
 std::vector<uint32_t> FindingOrder(const std::vector<Finding>& findings) {
@@ -363,7 +341,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         std::lock_guard<std::mutex> lock(mu);
         slots.emplace_back();
         if (options.analytics)
-            slots.back().behavior = std::make_unique<analytics::BehaviorCollector>(*intel);
+            slots.back().behavior = std::make_unique<analytics::BehaviorCollector>(
+                *intel, options.behavior.rows_in_memory);
         return std::make_unique<HuntConsumer>(rules, corr.get(), slots.back());
     });
     lap(result.timings.scan);
@@ -386,8 +365,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         auto t1 = Clock::now();
         result.timings.correlate = std::chrono::duration<double>(t1 - t0).count();
         if (!behavior.empty()) {
-            links = InstanceLinks(behavior);
-            for (auto& f : analytics::RunBehavior(behavior, options.behavior))
+            links = analytics::InstanceLinks(behavior);
+            for (auto& f : analytics::RunBehavior(behavior, options.behavior, &result.behavior))
                 derived.push_back(std::move(f));
             // Which identity created which (key → new key / user / Lambda role session) joins
             // the creator's incident with what the created identity did later.

@@ -102,6 +102,7 @@ struct HuntResult {
     std::vector<sigma::Diagnostic> correlation_diagnostics; //!< disabled correlations and why
     std::vector<analytics::Incident> incidents;             //!< highest score first
     uint64_t suppressed = 0;                                //!< findings dropped by --suppress
+    analytics::BehaviorStats behavior; //!< rows the behavioural detectors read
     //! Wall-clock seconds of each stage of the run.
     struct Timings {
         double scan = 0;      //!< decode + rules + per-record analytics, all threads

@@ -198,20 +198,21 @@ Finding AnalyticFinding(const Evidence& evidence, std::string_view type, std::st
                         std::string_view technique) {
     Finding f;
     static_cast<Evidence&>(f) = evidence;
-    f.rule_id = std::string(type);
-    f.rule_title = std::string(title);
-    f.level = std::string(level);
+    RuleFields& r = f.rule_fields();
+    r.id = std::string(type);
+    r.title = std::string(title);
+    r.level = std::string(level);
     std::string tac(tactic);
-    f.tactics = {tac};
+    r.tactics = {tac};
     std::string tag_tac = tac;
     std::replace(tag_tac.begin(), tag_tac.end(), '-', '_');
     SharedStrings::List tags = {"attack." + tag_tac};
     if (!technique.empty()) {
-        f.techniques = {std::string(technique)};
+        r.techniques = {std::string(technique)};
         tags.push_back("attack." + ToLower(technique));
     }
-    f.tags = std::move(tags);
-    f.finding_id = FindingId::Of(f.rule_id + '\0' + evidence.finding_id.str());
+    r.tags = std::move(tags);
+    f.finding_id = FindingId::Of(f.rule_id() + '\0' + evidence.finding_id.str());
     return f;
 }
 
@@ -344,9 +345,9 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
         auto ip = ParseIp(n.dst_ip);
         if (!ip || IsPrivateIp(*ip))
             return;
-        findings.push_back(AnalyticFinding(EvidenceFor(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
-                                           "Outbound connection on a cryptocurrency mining port",
-                                           "high", "impact", "T1496"));
+        findings.push_back(AnalyticFinding(
+            EvidenceFor(rec, file), "CryptoCurrency:EC2/BitcoinTool.B",
+            "Outbound connection on a cryptocurrency mining port", "high", "impact", "T1496"));
         return;
     }
     case EventClass::ApiActivity:
@@ -435,8 +436,7 @@ void BehaviorCollector::OnRecord(const Record& rec, const FileInfo& file,
         if (auto ip = ParseIp(row.ev.source_ip); ip && IsPrivateIp(*ip)) {
             auto it = instance_homes.find(inst);
             if (it == instance_homes.end())
-                instance_homes.emplace(std::string(inst),
-                                       std::pair{row.ev.time, row.ev.source_ip});
+                instance_homes.emplace(std::string(inst), std::pair{row.ev.time, row.ev.source_ip});
             else if (row.ev.time < it->second.first)
                 it->second = {row.ev.time, row.ev.source_ip};
         }

@@ -404,6 +404,10 @@ CorrelationEngine::Evaluate(const std::vector<const Collector*>& collectors) con
                 group_order.push_back(key);
             it->second.push_back(&o);
         }
+        // The correlation's findings share its rule fields.
+        const SharedRule rule(RuleFields{c.id.empty() ? c.title : c.id, c.title,
+                                         std::string(sigma::LevelName(c.level)), c.tags, c.tactics,
+                                         c.techniques});
         for (const auto& key : group_order) {
             RunGroup(c, *this, groups[key], [&](const Occurrence& trig) {
                 fired[ci].push_back(trig);
@@ -411,13 +415,8 @@ CorrelationEngine::Evaluate(const std::vector<const Collector*>& collectors) con
                     return;
                 Finding f = trig.row->evidence;
                 f.time = trig.time;
-                f.rule_id = c.id.empty() ? c.title : c.id;
-                f.rule_title = c.title;
-                f.level = std::string(sigma::LevelName(c.level));
-                f.tags = c.tags;
-                f.tactics = c.tactics;
-                f.techniques = c.techniques;
-                f.finding_id = FindingId::Of(f.rule_id + '\0' +
+                f.rule = rule;
+                f.finding_id = FindingId::Of(f.rule_id() + '\0' +
                                              trig.row->evidence.finding_id.str() + '\0' + key);
                 out.push_back(std::move(f));
             });

@@ -82,12 +82,12 @@ class GroupMarks {
 public:
     //! Notes f (findings sharing a rule, technique list or event name are looked at once).
     void Add(const Finding& f) {
-        if (rule_seen_.First(f.rule_id.identity()))
+        if (rule_seen_.First(f.rule_id().identity()))
             for (size_t i = 0; i < std::size(kRuleMarks); ++i)
-                if (f.rule_id.find(kRuleMarks[i]) != std::string::npos)
+                if (f.rule_id().find(kRuleMarks[i]) != std::string::npos)
                     rules_ |= 1u << i;
-        if (techniques_seen_.First(f.techniques.identity()))
-            for (const auto& t : f.techniques)
+        if (techniques_seen_.First(f.techniques().identity()))
+            for (const auto& t : f.techniques())
                 for (size_t i = 0; i < std::size(kTechniqueMarks); ++i)
                     if (StartsWith(t, kTechniqueMarks[i]))
                         techniques_ |= 1u << i;
@@ -139,7 +139,7 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks&
     if (stolen_instance)
         return "Stolen EC2 instance credentials used outside the instance";
     if (tactics.empty())
-        return fs.front()->rule_title;
+        return fs.front()->rule_title();
     if (tactics.size() == 1)
         return "Suspicious " + tactics.front() + " activity";
     return "Activity from " + tactics.front() + " to " + tactics.back();
@@ -347,8 +347,8 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
             inc.finding_ids.push_back(f->finding_id);
             id_key.append(f->finding_id.hex().view());
             marks.Add(*f);
-            if (tactics_seen.First(f->tactics.identity()))
-                for (const auto& t : f->tactics)
+            if (tactics_seen.First(f->tactics().identity()))
+                for (const auto& t : f->tactics())
                     if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                         inc.tactics.push_back(t);
             const auto& keys = *keys_of[members[m]];
@@ -364,8 +364,8 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
             }
             if (source_seen.First(f->source_type.identity()) && !f->source_type.empty())
                 srcs.insert(f->source_type);
-            if (level_seen.First(f->level.identity()))
-                max_level = std::max(max_level, LevelRank(f->level));
+            if (level_seen.First(f->level().identity()))
+                max_level = std::max(max_level, LevelRank(f->level()));
             if (actor_seen.First(f->actor.identity()) &&
                 f->actor.find(":root") != std::string::npos)
                 root_actor = true;

@@ -136,7 +136,7 @@ bool SuppressionList::Suppressed(const Finding& f, TimeMs now) {
     for (auto& e : entries_) {
         if (e.expires && now > *e.expires)
             continue;
-        if (!e.rule.empty() && e.rule != f.rule_id && e.rule != f.rule_title)
+        if (!e.rule.empty() && e.rule != f.rule_id() && e.rule != f.rule_title())
             continue;
         if (!e.principal.empty() && e.principal != f.actor &&
             !(EndsWith(f.actor, "/" + e.principal)))

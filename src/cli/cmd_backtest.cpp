@@ -46,9 +46,9 @@ int RunBacktest(BacktestArgs& a) {
     std::map<std::string, uint64_t> totals;
     for (const auto& f : result.findings) {
         std::string day = f.time ? FormatIsoTime(f.time).substr(0, 10) : "unknown";
-        ++counts[{f.rule_id, day}];
-        ++totals[f.rule_id];
-        meta.emplace(f.rule_id, std::make_pair(f.rule_title, f.level));
+        ++counts[{f.rule_id(), day}];
+        ++totals[f.rule_id()];
+        meta.emplace(f.rule_id(), std::make_pair(f.rule_title(), f.level()));
     }
     OutputTarget out(a.output);
     std::ostream& os = out.stream();

@@ -13,7 +13,7 @@ namespace cloudsift {
 
 class FindingRun {
 public:
-    //! Findings per block (160 bytes each: 1.25 MiB, a whole number of pages).
+    //! Findings per block (120 bytes each: 960 KiB, a whole number of pages).
     static constexpr size_t kBlock = 8192;
 
     FindingRun() = default;

@@ -44,7 +44,7 @@ FindingId FindingIdOf(std::string& key, std::string_view rule_id, const Finding&
 
 } // namespace
 
-FindingFactory::RuleFields FindingFactory::RuleFields::Of(const sigma::Rule& rule) {
+SharedRule FindingFactory::RuleOf(const sigma::Rule& rule) {
     RuleFields r;
     r.id = SharedText(rule.id.empty() ? rule.title : rule.id);
     r.title = SharedText(rule.title);
@@ -52,17 +52,13 @@ FindingFactory::RuleFields FindingFactory::RuleFields::Of(const sigma::Rule& rul
     r.tags = rule.tags;
     r.tactics = rule.tactics;
     r.techniques = rule.techniques;
-    return r;
+    return SharedRule(std::move(r));
 }
 
-void FindingFactory::RuleFields::Apply(Finding& f, const Record& rec, std::string& key) const {
-    f.rule_id = id;
-    f.rule_title = title;
-    f.level = level;
-    f.tags = tags;
-    f.tactics = tactics;
-    f.techniques = techniques;
-    f.finding_id = FindingIdOf(key, id, f, rec);
+void FindingFactory::Apply(const SharedRule& rule, Finding& f, const Record& rec,
+                           std::string& key) {
+    f.rule = rule;
+    f.finding_id = FindingIdOf(key, rule->id, f, rec);
 }
 
 FindingFactory::FindingFactory(const sigma::RuleSet& rules)
@@ -79,11 +75,11 @@ Finding FindingFactory::Make(size_t rule_index, const Record& rec, const FileInf
         have_evidence_ = true;
     }
     if (!built_[rule_index]) {
-        rule_fields_[rule_index] = RuleFields::Of(rules_.rule(rule_index));
+        rule_fields_[rule_index] = RuleOf(rules_.rule(rule_index));
         built_[rule_index] = true;
     }
     Finding f = evidence_;
-    rule_fields_[rule_index].Apply(f, rec, key_);
+    Apply(rule_fields_[rule_index], f, rec, key_);
     return f;
 }
 
@@ -105,7 +101,7 @@ Finding MakeFinding(const sigma::Rule& rule, const Record& rec, const FileInfo& 
     Finding f;
     FillEvidence(f, rec, SharedText(file.path), nullptr);
     std::string key;
-    FindingFactory::RuleFields::Of(rule).Apply(f, rec, key);
+    FindingFactory::Apply(FindingFactory::RuleOf(rule), f, rec, key);
     return f;
 }
 
@@ -115,11 +111,10 @@ Finding ImportedFinding(const Record& rec, const FileInfo& file) {
     Finding f;
     FillEvidence(f, rec, SharedText(file.path), nullptr);
     std::string id = std::string(n.source_type) + ":" + type;
-    f.rule_id = SharedText(id);
     if (!n.resource.empty())
         type += " on " + std::string(n.resource);
-    f.rule_title = SharedText(type);
-    f.level = SharedText(formats::FindingLevel(n.severity));
+    f.rule =
+        SharedRule(RuleFields{id, type, SharedText(formats::FindingLevel(n.severity)), {}, {}, {}});
     std::string key;
     f.finding_id = FindingIdOf(key, id, f, rec);
     return f;
@@ -254,7 +249,7 @@ bool FindingOrderLess(const Finding& a, const Finding& b) {
         return c < 0;
     if (a.line_or_index != b.line_or_index)
         return a.line_or_index < b.line_or_index;
-    return a.rule_id.view() < b.rule_id.view();
+    return a.rule_id().view() < b.rule_id().view();
 }
 
 std::vector<Finding> MergeSortedRuns(const std::vector<FindingRun*>& runs, size_t spare) {

@@ -31,18 +31,14 @@ public:
     const Finding* RecordEvidence() const { return have_evidence_ ? &evidence_ : nullptr; }
 
     //! A rule's share of its findings (id, title, level, ATT&CK tags), built once per rule.
-    struct RuleFields {
-        SharedText id, title, level;
-        SharedStrings tags, tactics, techniques;
-        //! The fields of rule.
-        static RuleFields Of(const sigma::Rule& rule);
-        //! Sets them on f and derives f's finding id (f's record fields must be filled).
-        void Apply(Finding& f, const Record& rec, std::string& key_scratch) const;
-    };
+    static SharedRule RuleOf(const sigma::Rule& rule);
+    //! Sets rule on f and derives f's finding id (f's record fields must be filled).
+    static void Apply(const SharedRule& rule, Finding& f, const Record& rec,
+                      std::string& key_scratch);
 
 private:
     const sigma::RuleSet& rules_;
-    std::vector<RuleFields> rule_fields_; // built on first use
+    std::vector<SharedRule> rule_fields_; // built on first use
     std::vector<bool> built_;
     TextInterner interner_;
     const FileInfo* file_ = nullptr;

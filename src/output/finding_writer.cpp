@@ -70,8 +70,8 @@ void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings) {
                   "file,line_or_index,finding_id\r\n";
     for (const auto& f : findings) {
         const std::string cells[] = {f.time ? FormatIsoTime(f.time, true) : "",
-                                     f.level, f.rule_id, f.rule_title, Join(f.tactics, ';'),
-                                     Join(f.techniques, ';'), f.event_name, f.event_source,
+                                     f.level(), f.rule_id(), f.rule_title(), Join(f.tactics(), ';'),
+                                     Join(f.techniques(), ';'), f.event_name, f.event_source,
                                      f.source_type, f.actor, f.access_key, f.source_ip,
                                      f.user_agent, f.account, f.region, f.event_id, f.file,
                                      std::to_string(f.line_or_index), f.finding_id.str()};
@@ -91,7 +91,7 @@ void WriteFindingsTable(std::ostream& os, const std::vector<Finding>& findings, 
     std::vector<const Finding*> sorted;
     for (const auto& f : findings) sorted.push_back(&f);
     std::stable_sort(sorted.begin(), sorted.end(), [](const Finding* a, const Finding* b) {
-        int la = LevelRank(a->level), lb = LevelRank(b->level);
+        int la = LevelRank(a->level()), lb = LevelRank(b->level());
         if (la != lb) return la > lb;
         return a->time < b->time;
     });
@@ -105,11 +105,11 @@ void WriteFindingsTable(std::ostream& os, const std::vector<Finding>& findings, 
     os << Pad("TIME", 20) << "  " << Pad("LEVEL", 13) << "  " << Pad("RULE", title_w) << "  "
        << Pad("EVENT", 28) << "  " << Pad("SOURCE IP", 16) << "  ACTOR\n";
     for (const Finding* f : sorted) {
-        std::string level = f->level;
+        std::string level = f->level();
         std::string event = f->event_name.empty() ? f->source_type : f->event_name;
         os << Pad(f->time ? FormatIsoTime(f->time) : "-", 20) << "  ";
         if (colour) os << LevelColour(level);
-        os << Pad(level, 13) << reset << "  " << Pad(Fit(TerminalSafe(f->rule_title), title_w), title_w)
+        os << Pad(level, 13) << reset << "  " << Pad(Fit(TerminalSafe(f->rule_title()), title_w), title_w)
            << "  " << Pad(Fit(TerminalSafe(event), 28), 28) << "  "
            << Pad(Fit(TerminalSafe(f->source_ip), 16), 16) << "  "
            << Fit(TerminalSafe(f->actor), actor_w) << "\n";
@@ -119,7 +119,7 @@ void WriteFindingsTable(std::ostream& os, const std::vector<Finding>& findings, 
 std::string LevelTotals(const std::vector<Finding>& findings) {
     std::array<size_t, 5> counts{};
     for (const auto& f : findings) {
-        int r = LevelRank(f.level);
+        int r = LevelRank(f.level());
         if (r >= 0) ++counts[static_cast<size_t>(r)];
     }
     const char* names[] = {"informational", "low", "medium", "high", "critical"};

@@ -224,12 +224,12 @@ Status IngestTxn::AppendFindings(const std::vector<Finding>& findings, std::stri
     for (const Finding& f : findings) {
         Appender& a = *findings_;
         a.TimeMs(f.time);
-        a.Str(f.rule_id);
-        a.Str(f.rule_title);
-        a.Str(f.level);
-        a.StrList(f.tags);
-        a.StrList(f.tactics);
-        a.StrList(f.techniques);
+        a.Str(f.rule_id());
+        a.Str(f.rule_title());
+        a.Str(f.level());
+        a.StrList(f.tags());
+        a.StrList(f.tactics());
+        a.StrList(f.techniques());
         a.Str(f.event_id);
         a.Str(f.event_name);
         a.Str(f.event_source);

@@ -21,8 +21,8 @@ std::vector<std::string> Canonical(const std::vector<Finding>& findings, const f
     std::string prefix = input.string() + "/";
     for (const auto& f : findings) {
         std::string file = f.file.starts_with(prefix) ? f.file.substr(prefix.size()) : f.file.str();
-        std::string line = "{\"rule_id\":" + JsonString(f.rule_id) + ",\"level\":" +
-                           JsonString(f.level) + ",\"event_name\":" + JsonString(f.event_name) +
+        std::string line = "{\"rule_id\":" + JsonString(f.rule_id()) + ",\"level\":" +
+                           JsonString(f.level()) + ",\"event_name\":" + JsonString(f.event_name) +
                            ",\"event_id\":" + JsonString(f.event_id) + ",\"actor\":" +
                            JsonString(f.actor) + ",\"source_ip\":" + JsonString(f.source_ip) +
                            ",\"file\":" + JsonString(file) +

@@ -182,7 +182,7 @@ TEST(ActivityRows, SpilledRowsGiveTheSameFindingsAndIncidents) {
     };
     auto analytic = [](const HuntResult& r) {
         return std::count_if(r.findings.begin(), r.findings.end(), [](const Finding& f) {
-            return f.rule_id.view().find(':') != std::string_view::npos;
+            return f.rule_id().view().find(':') != std::string_view::npos;
         });
     };
     EXPECT_GT(analytic(memory), 5); // the detectors on rows found something to compare

@@ -48,7 +48,7 @@ public:
     size_t Count(const std::string& id) const {
         size_t n = 0;
         for (const auto& f : findings)
-            n += f.rule_id == id;
+            n += f.rule_id() == id;
         return n;
     }
     const analytics::CorrelationEngine& engine() const { return corr_; }

@@ -53,7 +53,7 @@ struct Hunt {
     size_t Count(std::string_view type) const {
         size_t n = 0;
         for (const auto& f : findings)
-            n += f.rule_id == type;
+            n += f.rule_id() == type;
         return n;
     }
 };
@@ -300,8 +300,8 @@ TEST(Behavior, LoggingBlindWindow) {
            Line({.sec = 0, .name = "StopLogging"}) + Line({.sec = 1800, .name = "StartLogging"})}});
     ASSERT_EQ(r.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 1u);
     for (const auto& f : r.findings)
-        if (f.rule_id == "Stealth:IAMUser/CloudTrailLoggingDisabled")
-            EXPECT_NE(f.rule_title.find("30 min"), std::string::npos) << f.rule_title;
+        if (f.rule_id() == "Stealth:IAMUser/CloudTrailLoggingDisabled")
+            EXPECT_NE(f.rule_title().find("30 min"), std::string::npos) << f.rule_title();
     Hunt failed;
     failed.Go({{"ct.jsonl", Line({.sec = 0, .name = "StopLogging", .error = "AccessDenied"})}});
     EXPECT_EQ(failed.Count("Stealth:IAMUser/CloudTrailLoggingDisabled"), 0u);
@@ -410,7 +410,7 @@ TEST(Suppress, YamlAndCsvEntriesWithExpiry) {
     EXPECT_EQ(yaml.entries().size(), 2u);
     ASSERT_EQ(problems.size(), 2u); // unknown key and an entry without criteria
     Finding f;
-    f.rule_id = "r1";
+    f.rule_fields().id = "r1";
     f.actor = "arn:aws:iam::1:user/ci-bot";
     f.source_ip = "10.1.2.3";
     TimeMs now = 1709632800000;
@@ -432,13 +432,13 @@ TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
                  std::string src, std::string level = "high") {
         Finding f;
         f.time = t;
-        f.rule_id = rule;
-        f.rule_title = rule;
-        f.tactics = {tactic};
+        f.rule_fields().id = rule;
+        f.rule_fields().title = rule;
+        f.rule_fields().tactics = {tactic};
         f.source_ip = ip;
         f.actor = actor;
         f.source_type = src;
-        f.level = level;
+        f.rule_fields().level = level;
         f.finding_id = FindingId::Of(rule + std::to_string(t));
         f.file = src == "nginx" ? "hosts/web-1/var/log/nginx/access.log" : "AWSLogs/x";
         return f;

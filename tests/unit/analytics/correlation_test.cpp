@@ -64,7 +64,7 @@ struct Fixture {
     size_t Count(const std::string& jsonl, const std::string& id = "corr") {
         size_t n = 0;
         for (const auto& f : Run(jsonl))
-            n += f.rule_id == id;
+            n += f.rule_id() == id;
         return n;
     }
 };
@@ -82,10 +82,10 @@ TEST(Correlation, EventCountGte) {
                         Ev(20, "Failed", "\"user\":\"a\"");
     auto f = fx.Run(three);
     ASSERT_EQ(f.size(), 1u); // the base rule is silent (generate defaults to false)
-    EXPECT_EQ(f[0].rule_id, "corr");
-    EXPECT_EQ(f[0].level, "high");
+    EXPECT_EQ(f[0].rule_id(), "corr");
+    EXPECT_EQ(f[0].level(), "high");
     EXPECT_EQ(f[0].event_id, "id-Failed-20"); // points at the triggering event
-    EXPECT_EQ(f[0].tactics, std::vector<std::string>{"credential-access"});
+    EXPECT_EQ(f[0].tactics(), std::vector<std::string>{"credential-access"});
     // Outside the timespan or split over groups: nothing.
     EXPECT_EQ(fx.Count(Ev(0, "Failed", "\"user\":\"a\"") + Ev(40, "Failed", "\"user\":\"a\"") +
                        Ev(120, "Failed", "\"user\":\"a\"")),
@@ -215,7 +215,7 @@ TEST(Correlation, ChainedCorrelationFromTheSpecification) {
     ev += Ev(100, "Success", "\"User\":\"bob\"");
     auto f = fx.Run(ev);
     ASSERT_EQ(f.size(), 1u); // the inner correlation is silent inside the chain
-    EXPECT_EQ(f[0].rule_id, "chain");
+    EXPECT_EQ(f[0].rule_id(), "chain");
     EXPECT_EQ(f[0].event_id, "id-Success-100");
     std::string nine;
     for (int i = 0; i < 9; ++i)

@@ -16,9 +16,9 @@ Finding Make(TimeMs time, SharedText file, uint64_t pos, SharedText rule) {
     f.time = time;
     f.file = std::move(file);
     f.line_or_index = pos;
-    f.rule_id = std::move(rule);
+    f.rule_fields().id = std::move(rule);
     // The event id carries a label that names the finding (it is not a sort key).
-    f.event_id = SharedText(std::string(f.rule_id) + "@" + std::to_string(time) + "/" +
+    f.event_id = SharedText(std::string(f.rule_id()) + "@" + std::to_string(time) + "/" +
                             std::string(f.file) + ":" + std::to_string(pos));
     return f;
 }
@@ -188,12 +188,12 @@ TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {
         Finding f = Make(1000 * i, file, uint64_t(i), SharedText("plain-" + std::to_string(i)));
         f.actor = actor;
         f.source_type = SharedText("cloudtrail");
-        f.level = SharedText("medium");
+        f.rule_fields().level = SharedText("medium");
         f.event_name = SharedText(i == 2 ? "StopLogging" : "ListBuckets");
-        f.tactics = SharedStrings{"discovery"};
+        f.rule_fields().tactics = SharedStrings{"discovery"};
         if (i == 2) {
-            f.techniques = SharedStrings{"T1562.008"};
-            f.tactics = SharedStrings{"defense-evasion"};
+            f.rule_fields().techniques = SharedStrings{"T1562.008"};
+            f.rule_fields().tactics = SharedStrings{"defense-evasion"};
         }
         fs.push_back(std::move(f));
     }
@@ -337,8 +337,8 @@ TEST(Incidents, SeveralThreadsBuildTheSameIncidents) {
             f.access_key = keys[random.Next() % keys.size()];
         f.source_ip = ips[random.Next() % ips.size()];
         f.source_type = SharedText("cloudtrail");
-        f.level = SharedText(levels[random.Next() % 5]);
-        f.tactics = SharedStrings{tactics[random.Next() % 4]};
+        f.rule_fields().level = SharedText(levels[random.Next() % 5]);
+        f.rule_fields().tactics = SharedStrings{tactics[random.Next() % 4]};
         f.finding_id = FindingId::Of(std::to_string(i));
         fs.push_back(std::move(f));
     }

@@ -16,7 +16,7 @@ std::vector<Finding> ManyFindings(size_t n) {
     for (size_t i = 0; i < n; ++i) {
         Finding f;
         f.time = TimeMs(1700000000000) + TimeMs(i);
-        f.rule_id = rule;
+        f.rule_fields().id = rule;
         f.user_agent = agent;
         f.event_id = SharedText("event-" + std::to_string(i));
         f.line_or_index = i;

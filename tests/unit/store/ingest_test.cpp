@@ -493,7 +493,7 @@ TEST(Ingest, SimulatedIncidentOfEverySourceLoadsWhole) {
     opt.hunt = BuiltinHunt([&](const HuntResult& r) {
         hunted = r.findings.size();
         for (const auto& f : r.findings)
-            without_techniques += f.techniques.empty();
+            without_techniques += f.techniques().empty();
     });
     auto r = Ingest(*cs.value(), opt);
     ASSERT_TRUE(r.ok()) << r.error().message;

@@ -113,10 +113,10 @@ void Serialize(const ActivityRow& r, std::unordered_map<const void*, uint32_t>& 
     });
 }
 
-// Sorts rows in RowOrderLess order, equal rows keeping their order.
-void SortRows(std::vector<ActivityRow>& rows) {
-    ApplyOrder(rows,
-               FindingOrderOf(rows, [](const ActivityRow& r) -> const Evidence& { return r.ev; }));
+// The permutation that puts rows in RowOrderLess order, equal rows keeping their order (the
+// rows themselves are never moved: a row is 168 bytes, an index 4).
+std::vector<uint32_t> RowOrder(const std::vector<ActivityRow>& rows) {
+    return FindingOrderOf(rows, [](const ActivityRow& r) -> const Evidence& { return r.ev; });
 }
 
 // An unnamed, already unlinked temporary file in TMPDIR (or /tmp).
@@ -160,14 +160,13 @@ void ActivityRows::Spill() {
         spill_failed_ = true;
         return;
     }
-    SortRows(mem_);
     constexpr size_t kChunk = 1 << 20;
     bool ok = true;
     buf_.clear();
     // Table entries are known by identity: the rows (and so their texts) live until written.
     std::unordered_map<const void*, uint32_t> table;
-    for (const auto& r : mem_) {
-        Serialize(r, table, buf_);
+    for (uint32_t i : RowOrder(mem_)) {
+        Serialize(mem_[i], table, buf_);
         if (buf_.size() >= kChunk) {
             ok = ok && std::fwrite(buf_.data(), 1, buf_.size(), f) == buf_.size();
             buf_.clear();
@@ -177,8 +176,8 @@ void ActivityRows::Spill() {
     ok = ok && std::fflush(f) == 0;
     std::string().swap(buf_);
     if (!ok) {
-        // Disk full or unwritable: the rows stay in memory (sorted; later ones are sorted in
-        // with them at the end), and no further run is tried.
+        // Disk full or unwritable: the rows stay in memory (sorted with the later ones at the
+        // end), and no further run is tried.
         std::fclose(f);
         spill_failed_ = true;
         return;
@@ -191,8 +190,9 @@ void ActivityRows::Spill() {
 // A run on disk (read through its own buffer) or a collector's rows in memory.
 struct RowMerger::Source {
     std::shared_ptr<const ActivityRow> head;
-    // In memory.
+    // In memory: the rows and their order.
     const std::vector<ActivityRow>* mem = nullptr;
+    std::vector<uint32_t> order;
     size_t next = 0;
     // On disk.
     std::FILE* file = nullptr;
@@ -243,9 +243,9 @@ RowMerger::RowMerger(const std::vector<ActivityRows*>& collectors) {
             std::rewind(run.file);
             sources_.push_back(std::move(s));
         }
-        SortRows(c->mem_);
         auto s = std::make_unique<Source>();
         s->mem = &c->mem_;
+        s->order = RowOrder(c->mem_);
         sources_.push_back(std::move(s));
     }
     for (size_t i = 0; i < sources_.size(); ++i)
@@ -268,11 +268,11 @@ RowMerger::~RowMerger() = default;
 bool RowMerger::Advance(Source& s) {
     s.head.reset();
     if (s.mem) {
-        if (s.next == s.mem->size())
+        if (s.next == s.order.size())
             return false;
         // Not owned: the collector keeps it alive.
         s.head = std::shared_ptr<const ActivityRow>(std::shared_ptr<const ActivityRow>(),
-                                                    &(*s.mem)[s.next++]);
+                                                    &(*s.mem)[s.order[s.next++]]);
         return true;
     }
     if (s.left == 0)

@@ -53,7 +53,7 @@ public:
     //! Earliest and latest row time (INT64_MAX / INT64_MIN when there is none).
     TimeMs min_time() const { return min_time_; }
     TimeMs max_time() const { return max_time_; }
-    //! The rows still in memory (in the order added until RowMerger sorts them).
+    //! The rows still in memory, in the order added.
     const std::vector<ActivityRow>& in_memory() const { return mem_; }
 
 private:
@@ -74,8 +74,7 @@ private:
 
 //! Reads the rows of collectors (in this order) as one stream in RowOrderLess order; rows with
 //! equal keys come in collector order, then in the order they were added (a stable sort of all
-//! rows). Sorts the collectors' in-memory rows; the collectors must outlive the merger and not
-//! be added to meanwhile.
+//! rows). The collectors must outlive the merger and not be added to meanwhile.
 class RowMerger {
 public:
     explicit RowMerger(const std::vector<ActivityRows*>& collectors);

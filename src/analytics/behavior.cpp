@@ -519,8 +519,18 @@ private:
     }
 };
 
-std::string PrincipalKey(const Evidence& ev) {
-    return !ev.access_key.empty() ? ev.access_key : ev.actor;
+// Whose behaviour a row is: its access key, else its actor (a view of the row's text).
+std::string_view PrincipalKey(const Evidence& ev) {
+    return !ev.access_key.empty() ? ev.access_key.view() : ev.actor.view();
+}
+
+// The value of key in m, inserted (default-built) when missing; looked up without building a
+// string (the rows' principals are views).
+template <typename Map> auto& Slot(Map& m, std::string_view key) {
+    auto it = m.find(key);
+    if (it == m.end())
+        it = m.try_emplace(std::string(key)).first;
+    return it->second;
 }
 
 } // namespace
@@ -543,21 +553,30 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         counted.spilled += c->rows.spilled();
         counted.runs += c->rows.runs();
         counted.spill_failed = counted.spill_failed || c->rows.spill_failed();
-        for (auto& [k, v] : c->first_seen) {
-            auto [it, inserted] = seen.try_emplace(k, v);
-            if (!inserted) {
+        // The first collector's aggregates are taken over whole (RunBehavior consumes them),
+        // the others merged in.
+        if (seen.empty())
+            seen.swap(c->first_seen);
+        for (auto at = c->first_seen.begin(); at != c->first_seen.end();) {
+            auto next = std::next(at);
+            if (auto it = seen.find(at->first); it == seen.end()) {
+                seen.insert(c->first_seen.extract(at)); // the entry moves, nothing is copied
+            } else {
+                const FirstSeen& v = at->second;
                 it->second.count += v.count;
                 if (v.first < it->second.first) {
                     it->second.first = v.first;
                     it->second.ev = v.ev;
                 }
             }
-            if (v.first) {
-                tmin = std::min(tmin, v.first);
-                tmax = std::max(tmax, v.first);
-            }
+            at = next;
         }
     }
+    for (const auto& [k, v] : seen)
+        if (v.first) {
+            tmin = std::min(tmin, v.first);
+            tmax = std::max(tmax, v.first);
+        }
 
     // --- First-seen behaviour after the learning window ---------------------------------------
     // No rows (or one instant): no span to learn from (and tmax - tmin must not overflow).
@@ -587,13 +606,43 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
     // Whether p's keys count as new: true for all (no baseline at all, or p appeared after the
     // learning window), false for all (p unknown), or decided per key: then *check is set to
     // p's first-seen entry and the answer is false.
-    auto principal_gate = [&](std::string_view p, const FirstSeen*& check) {
+    // The detectors ask about the same principals and (principal, API) pairs row after row:
+    // their first-seen entries are remembered by the identities of the texts asked about (rows
+    // share their texts, so a burst re-counting its window's APIs hashes two pointers per API,
+    // not a built key). The entries of seen never move (nothing is added to it from here on);
+    // each remembered answer holds the texts it was asked about, so no other text can take
+    // their address while it is remembered, and the memory is bounded by a clear when full.
+    struct IdentityPairHash {
+        size_t operator()(const std::pair<const void*, const void*>& k) const {
+            return size_t((reinterpret_cast<uintptr_t>(k.first) * 0x9E3779B97F4A7C15ULL) ^
+                          reinterpret_cast<uintptr_t>(k.second));
+        }
+    };
+    struct Remembered {
+        SharedText principal, api;
+        const FirstSeen* entry = nullptr;
+    };
+    // (principal, nullptr) or (principal, API) → the first-seen entry or null.
+    std::unordered_map<std::pair<const void*, const void*>, Remembered, IdentityPairHash>
+        seen_by_identity;
+    // The remembered entry of principal p (api empty) or of (p, api); look(key) finds it.
+    auto remembered = [&](const SharedText& p, const SharedText* api,
+                          auto look) -> const FirstSeen* {
+        if (seen_by_identity.size() >= (size_t(1) << 16))
+            seen_by_identity.clear();
+        auto [it, added] = seen_by_identity.try_emplace(
+            {p.identity(), api ? api->identity() : nullptr}, Remembered{});
+        if (added)
+            it->second = {p, api ? *api : SharedText(), look()};
+        return it->second.entry;
+    };
+    auto principal_gate = [&](const SharedText& p, const FirstSeen*& check) {
         check = nullptr;
         if (!baselined)
             return true;
         if (p.empty())
             return false;
-        const FirstSeen* ps = principal_seen(p);
+        const FirstSeen* ps = remembered(p, nullptr, [&] { return principal_seen(p); });
         if (!ps)
             return false;
         if (ps->first > learned)
@@ -605,28 +654,29 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         auto it = seen.find(key);
         return it != seen.end() && it->second.first >= since && it->second.first > ps.first + kHour;
     };
-    auto novel_key = [&](std::string_view p, std::string_view key, TimeMs since) {
+    auto novel_key = [&](const SharedText& p, std::string_view key, TimeMs since) {
         const FirstSeen* ps;
         bool all = principal_gate(p, ps);
         return ps ? key_new(*ps, key, since) : all;
     };
     // How many of apis (a map keyed by API name) are novel for p: novel() for each, with the
     // principal looked up once.
-    auto count_novel_apis = [&](std::string_view p, const auto& apis, TimeMs since) -> size_t {
+    auto count_novel_apis = [&](const SharedText& p, const auto& apis, TimeMs since) -> size_t {
         const FirstSeen* ps;
         if (bool all = principal_gate(p, ps); !ps)
             return all ? apis.size() : 0;
-        key_probe.assign("api\x1f").append(p).append("\x1f");
-        const size_t prefix = key_probe.size();
         size_t n = 0;
-        for (const auto& entry : apis) {
-            key_probe.resize(prefix);
-            key_probe.append(entry.first);
-            n += key_new(*ps, key_probe, since);
+        for (const auto& [api, rows_of_api] : apis) {
+            const FirstSeen* s = remembered(p, &api, [&]() -> const FirstSeen* {
+                key_probe.assign("api\x1f").append(p).append("\x1f").append(api);
+                auto found = seen.find(std::string_view(key_probe));
+                return found == seen.end() ? nullptr : &found->second;
+            });
+            n += s && s->first >= since && s->first > ps->first + kHour; // as key_new()
         }
         return n;
     };
-    auto novel = [&](std::string_view p, std::string_view api, TimeMs since) {
+    auto novel = [&](const SharedText& p, std::string_view api, TimeMs since) {
         key_probe.assign("api\x1f").append(p).append("\x1f").append(api);
         return novel_key(p, key_probe, since);
     };
@@ -642,7 +692,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                          r->ev.time - opt.burst_window_ms);
     };
     if (tmin < tmax) {
-        std::vector<std::pair<std::string, const FirstSeen*>> keys;
+        std::vector<std::pair<std::string_view, const FirstSeen*>> keys;
         for (const auto& [k, v] : seen)
             keys.emplace_back(k, &v);
         std::sort(keys.begin(), keys.end());
@@ -710,8 +760,11 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         // Instance credentials used away from their instance.
         if (auto inst = InstanceSessionId(ev.actor);
             !inst.empty() && !IsAwsInternal(ev.source_ip)) {
-            auto [it, first] = instance_home.try_emplace(ev.actor, ev.source_ip);
-            if (!first && it->second != ev.source_ip) {
+            auto it = instance_home.find(ev.actor.view());
+            const bool first = it == instance_home.end();
+            if (first)
+                instance_home.try_emplace(ev.actor, ev.source_ip);
+            else if (it->second != ev.source_ip) {
                 auto ip = ParseIp(ev.source_ip);
                 auto home = ParseIp(it->second);
                 if (ip && home) {
@@ -729,10 +782,10 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
                 }
             }
         }
-        const std::string who = PrincipalKey(ev);
+        const std::string_view who = PrincipalKey(ev);
         // Discovery bursts and AccessDenied ratio.
         if ((IsReadApi(a) || IsDenied(r->error_code)) && !r->via_service) {
-            CountingWindow& w = discovery[who];
+            CountingWindow& w = Slot(discovery, who);
             w.Push(held, W);
             const auto& distinct = w.reads;
             const auto& denied_apis = w.denials;
@@ -742,7 +795,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             if (distinct.size() >= opt.discovery_distinct)
                 new_apis = count_novel_apis(r->baseline, distinct, ev.time - W);
             if (distinct.size() >= opt.discovery_distinct && new_apis >= opt.discovery_novel &&
-                once("disc" + who, ev.time, W))
+                once("disc" + std::string(who), ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Discovery:IAMUser/AnomalousBehavior",
                                               "Burst of " + std::to_string(distinct.size()) +
                                                   " distinct discovery APIs in minutes",
@@ -751,7 +804,7 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
             // missing permission of a workload.
             if (denied_apis.size() >= opt.denied_min &&
                 double(denied) / double(w.rows.size()) >= opt.denied_ratio &&
-                once("denied" + who, ev.time, W))
+                once("denied" + std::string(who), ev.time, W))
                 out.push_back(AnalyticFinding(ev, "Recon:IAMUser/AccessDeniedBurst",
                                               std::to_string(denied) + " AccessDenied errors in " +
                                                   std::to_string(w.rows.size()) + " calls",
@@ -806,12 +859,13 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
              a == "DeleteObjects") &&
             !r->resource.empty() && novel_resource(r)) {
             std::string op = a == "GetObject" ? "read" : a == "CopyObject" ? "copy" : "delete";
-            Window& w = s3[who + "|" + op];
+            Window& w = s3[std::string(who) + "|" + op];
             w.Push(held, W);
             std::set<std::string_view> objs;
             for (const RowRef& x : w.rows)
                 objs.insert(x->resource);
-            if (objs.size() >= opt.s3_mass_objects && once("s3" + who + op, ev.time, W)) {
+            if (objs.size() >= opt.s3_mass_objects &&
+                once("s3" + std::string(who) + op, ev.time, W)) {
                 bool del = op == "delete";
                 out.push_back(AnalyticFinding(
                     ev,
@@ -829,13 +883,13 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         if ((a == "GetSecretValue" || a == "GetParameter" || a == "GetParameters" ||
              a == "GetParametersByPath") &&
             (r->resource.empty() ? novel(r->baseline, a, ev.time - W) : novel_resource(r))) {
-            Window& w = secrets[who];
+            Window& w = Slot(secrets, who);
             w.Push(held, W);
             std::set<std::string_view> names;
             for (const RowRef& x : w.rows)
                 names.insert(x->resource.empty() ? std::string_view(x->ev.event_id)
                                                  : std::string_view(x->resource));
-            if (names.size() >= opt.secrets_distinct && once("sec" + who, ev.time, W))
+            if (names.size() >= opt.secrets_distinct && once("sec" + std::string(who), ev.time, W))
                 out.push_back(AnalyticFinding(ev, "CredentialAccess:IAMUser/BulkSecretRead",
                                               "Bulk read of " + std::to_string(names.size()) +
                                                   " secrets or parameters",
@@ -843,9 +897,9 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         }
         // GPU / large instance bursts.
         if (a == "RunInstances" && IsGpuOrLarge(r->resource)) {
-            Window& w = gpu[who];
+            Window& w = Slot(gpu, who);
             w.Push(held, kHour);
-            if (w.rows.size() >= opt.gpu_burst && once("gpu" + who, ev.time, kHour))
+            if (w.rows.size() >= opt.gpu_burst && once("gpu" + std::string(who), ev.time, kHour))
                 out.push_back(
                     AnalyticFinding(ev, "CryptoCurrency:IAMUser/GpuInstanceBurst",
                                     "Burst of GPU/large instance launches (" + r->resource + ")",

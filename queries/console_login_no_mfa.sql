@@ -3,7 +3,5 @@
 SELECT eventtime, principal_type AS identity_type, principal_arn AS principal,
        sourceipaddress, useragent
 FROM cloudtrail_logs
-WHERE eventname = 'ConsoleLogin'
-  AND json_extract_scalar(additionaleventdata, '$.MFAUsed') = 'No'
-  AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Success'
+WHERE eventname = 'ConsoleLogin' AND mfa_used = 'false' AND outcome = 'success'
 ORDER BY eventtime, eventid;

@@ -67,13 +67,7 @@ template <typename Row, typename Fn> void ForEachText(Row& r, Fn fn) {
     fn(r.baseline, 16);
 }
 
-// Fixed part of a written row: time, position, finding id, flags.
-struct RowHead {
-    int64_t time;
-    uint64_t line_or_index;
-    uint64_t finding_id;
-    uint8_t via_service;
-};
+// Fixed part of a written row: time, position, finding id (8 bytes each), via_service (1).
 constexpr size_t kHeadBytes = 8 + 8 + 8 + 1;
 
 void PutRaw(std::string& out, const void* p, size_t n) {

@@ -135,7 +135,11 @@ std::string CloudTrailViewSql() {
     // every row first; one on these runs inside the scan).
     sql += "  region AS region,\n  event_time AS event_time,\n  file_sha256 AS file_sha256,\n";
     sql += "  actor_arn AS principal_arn,\n  actor_type AS principal_type,\n";
-    sql += "  access_key AS access_key_id,\n  ct_invoked_by AS invoked_by\n";
+    sql += "  access_key AS access_key_id,\n  ct_invoked_by AS invoked_by,\n";
+    // Normalized: whether MFA was used (ConsoleLogin's MFAUsed, else the session's
+    // mfaAuthenticated: 'true' / 'false') and the call's outcome ('success' / 'failure', a
+    // ConsoleLogin answered "Failure" included), so sign-in questions need no raw JSON.
+    sql += "  mfa AS mfa_used,\n  outcome AS outcome\n";
     sql += "FROM events WHERE source_type LIKE 'cloudtrail%';\n";
     return sql;
 }

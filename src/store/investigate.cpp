@@ -174,9 +174,24 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
         target = "(resource = " + v + " OR contains(raw, " + SqlQuote("\"" + value + "\"") + "))";
         break;
     }
-    std::string scope = "WITH ent AS (SELECT *, CASE WHEN " + actor +
-                        " THEN 'actor' ELSE 'target' END AS role FROM events WHERE " + actor +
-                        " OR " + target + ") ";
+    // The entity's events are found once (finding the targets reads every raw record: ~3 s
+    // per 10 M events) into a temporary table the sections read; it lives in memory with the
+    // connection (read-only cases allow it) and is dropped on the way out.
+    const std::string kScope = "cloudsift_entity_scope";
+    if (auto made = con.Exec("CREATE OR REPLACE TEMP TABLE " + kScope +
+                             " AS SELECT event_time, action, service, region, src_ip, "
+                             "user_agent, access_key, actor_arn, actor_name, instance_id, "
+                             "resource, error_code, file_sha256, line, idx, CASE WHEN " +
+                             actor + " THEN 'actor' ELSE 'target' END AS role FROM events "
+                             "WHERE " + actor + " OR " + target);
+        !made)
+        return made.error();
+    struct DropScope {
+        Connection& con;
+        const std::string& table;
+        ~DropScope() { (void)con.Exec("DROP TABLE IF EXISTS " + table); }
+    } drop{con, kScope};
+    std::string scope = "WITH ent AS (SELECT * FROM " + kScope + ") ";
     std::vector<Section> out;
     auto add = [&](std::string title, const std::string& body) -> Status {
         auto s = Run(con, std::move(title), scope + body);
@@ -199,7 +214,7 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
                      "count(DISTINCT action) AS actions FROM ent GROUP BY 1 ORDER BY 1");
     if (st) st = add("Activity per hour",
                      "SELECT strftime(date_trunc('hour', event_time), '%Y-%m-%dT%H:00Z') AS hour, "
-                     "count(*) AS events, array_to_string(list_slice(list(DISTINCT action), 1, 5), "
+                     "count(*) AS events, array_to_string(list_slice(list(DISTINCT action ORDER BY action), 1, 5), "
                      "', ') AS actions FROM ent GROUP BY 1 ORDER BY 1");
     if (st) st = add("Actions",
                      "SELECT role, service, action, count(*) AS events, count(*) FILTER (WHERE "
@@ -208,7 +223,7 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
                      "'%Y-%m-%dT%H:%M:%SZ') AS last FROM ent GROUP BY ALL ORDER BY events DESC, "
                      "action");
     if (st) st = add("Resources touched",
-                     "SELECT resource, count(*) AS events, array_to_string(list(DISTINCT action), "
+                     "SELECT resource, count(*) AS events, array_to_string(list(DISTINCT action ORDER BY action), "
                      "', ') AS actions FROM ent WHERE resource IS NOT NULL AND role = 'actor' "
                      "GROUP BY 1 ORDER BY events DESC LIMIT 100");
     if (st) st = add("Related entities",
@@ -255,14 +270,18 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
                              " GROUP BY 1 ORDER BY n DESC LIMIT 1");
         if (!who) return who.error();
         link.principal = who.value().Cell(0, 0);
+        // `action || ''`: an IN list on the plain column is applied only after the scan has
+        // read raw for every row (docs/case-store.md); on the expression it runs in the scan.
+        // The cheap contains() goes before the JSON parses (10 M events: 2.5 → 0.7 s).
         auto issued = con.Query(
             "SELECT " + std::string(kIso) + " AS t, action, coalesce(actor_arn, actor_name) AS "
             "caller, access_key, region, account, src_ip, json_extract_string(raw, "
-            "'$.responseElements.assumedRoleUser.arn') AS new_arn FROM events WHERE (action IN " +
-            kIssuers + " AND json_extract_string(raw, '$.responseElements.credentials.accessKeyId') = " +
-            k + ") OR (action = 'CreateAccessKey' AND json_extract_string(raw, "
-                "'$.responseElements.accessKey.accessKeyId') = " + k +
-            ") ORDER BY event_time LIMIT 1");
+            "'$.responseElements.assumedRoleUser.arn') AS new_arn FROM events WHERE ((action || "
+            "'') IN " + kIssuers + " OR action = 'CreateAccessKey') AND contains(raw, " + k +
+            ") AND (((action || '') IN " + kIssuers + " AND json_extract_string(raw, "
+            "'$.responseElements.credentials.accessKeyId') = " + k + ") OR (action = "
+            "'CreateAccessKey' AND json_extract_string(raw, "
+            "'$.responseElements.accessKey.accessKeyId') = " + k + ")) ORDER BY event_time LIMIT 1");
         if (!issued) return issued.error();
         std::string next;
         if (!issued.value().rows.empty()) {
@@ -319,8 +338,8 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
                      "SELECT service, action, count(*) AS events, count(*) FILTER (WHERE "
                      "error_code IS NOT NULL) AS failed, strftime(min(event_time), "
                      "'%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(event_time), "
-                     "'%Y-%m-%dT%H:%M:%SZ') AS last, array_to_string(list(DISTINCT region), ', ') "
-                     "AS regions, array_to_string(list(DISTINCT src_ip), ', ') AS source_ips "
+                     "'%Y-%m-%dT%H:%M:%SZ') AS last, array_to_string(list(DISTINCT region ORDER BY region), ', ') "
+                     "AS regions, array_to_string(list(DISTINCT src_ip ORDER BY src_ip), ', ') AS source_ips "
                      "FROM events WHERE access_key = " + SqlQuote(l.key) +
                          " GROUP BY ALL ORDER BY first, action");
         if (!s) return s.error();

@@ -97,10 +97,34 @@ std::string_view ValidUtf8(std::string_view s, std::string& scratch) {
     return scratch;
 }
 
+namespace {
+// Length of the run of printable ASCII (0x20–0x7E) at the start of s: the bytes TerminalSafe
+// keeps as they are without decoding them.
+size_t PrintableAsciiPrefix(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<uint8_t>(s[i]);
+        if (c < 0x20 || c >= 0x7F)
+            break;
+        ++i;
+    }
+    return i;
+}
+} // namespace
+
 std::string TerminalSafe(std::string_view s) {
+    size_t plain = PrintableAsciiPrefix(s);
+    if (plain == s.size())
+        return std::string(s); // the common case: nothing to neutralize
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
+    out.append(s.substr(0, plain));
+    for (size_t i = plain; i < s.size();) {
+        if (size_t run = PrintableAsciiPrefix(s.substr(i)); run > 0) {
+            out.append(s.substr(i, run));
+            i += run;
+            continue;
+        }
         uint8_t c = static_cast<uint8_t>(s[i]);
         size_t n = Utf8SeqLen(s, i);
         if (n == 0) {

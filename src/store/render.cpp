@@ -58,16 +58,21 @@ void BatchRenderer::Add(const Table& batch) {
     started_ = true;
     switch (fmt_) {
     case RenderFormat::Csv:
+        // A batch's lines are built in one buffer and written at once.
+        buf_.clear();
         if (first) {
             for (size_t c = 0; c < batch.columns.size(); ++c)
-                os_ << (c ? "," : "") << CsvCell(batch.columns[c]);
-            os_ << "\n";
+                (buf_ += c ? "," : "") += CsvCell(batch.columns[c]);
+            buf_ += '\n';
         }
         for (const auto& row : batch.rows) {
-            for (size_t c = 0; c < row.size(); ++c)
-                os_ << (c ? "," : "") << (row[c] ? CsvCell(*row[c]) : std::string());
-            os_ << "\n";
+            for (size_t c = 0; c < row.size(); ++c) {
+                if (c) buf_ += ',';
+                if (row[c]) buf_ += CsvCell(*row[c]);
+            }
+            buf_ += '\n';
         }
+        os_ << buf_;
         break;
     case RenderFormat::Jsonl:
     case RenderFormat::Json:

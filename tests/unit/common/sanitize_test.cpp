@@ -75,6 +75,26 @@ TEST(TerminalSafe, NeutralizesEscapes) {
     EXPECT_EQ(TerminalSafe("ok\x1b[31mred"), "ok\\x1b[31mred");
 }
 
+// Every position of a control or broken byte: at the start, between printable runs, at the end;
+// printable ASCII and valid UTF-8 around them are kept as they are.
+TEST(TerminalSafe, EveryKindOfByteAnywhere) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"", ""},
+        {"plain ASCII ~!", "plain ASCII ~!"},
+        {"\x1b]0;title\x07", "\\x1b]0;title\\x07"},
+        {"a\tb", "a b"},
+        {"line\nnext\r", "line\\x0anext\\x0d"},
+        {"del\x7f", "del\\x7f"},
+        {"caf\xc3\xa9 \xf0\x9f\x94\x91 ok", "caf\xc3\xa9 \xf0\x9f\x94\x91 ok"},
+        {"csi\xc2\x9b" "31m", "csi\\x9b31m"},
+        {"bad\xff\xfe" "bytes", "bad\\xff\\xfe" "bytes"},
+        {"\xc3", "\\xc3"},
+        {std::string("nul\0mid", 7), "nul\\x00mid"},
+    };
+    for (const auto& [in, want] : cases)
+        EXPECT_EQ(TerminalSafe(in), want) << in;
+}
+
 TEST(CsvCell, GuardsFormulas) {
     EXPECT_EQ(CsvCell("=1+1"), "'=1+1");
     EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");

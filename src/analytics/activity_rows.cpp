@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <unordered_map>
@@ -74,8 +75,14 @@ void PutRaw(std::string& out, const void* p, size_t n) {
     out.append(static_cast<const char*>(p), n);
 }
 
-void Serialize(const ActivityRow& r, std::unordered_map<const void*, uint32_t>& table,
-               std::string& out) {
+// A run's text table as it is written: the number of each text entered, by identity, and
+// each field's last text and number (neighbouring rows mostly share them: no hashing then).
+struct TextTable {
+    std::unordered_map<const void*, uint32_t> ids;
+    std::array<std::pair<const void*, uint32_t>, kTexts> last{};
+};
+
+void Serialize(const ActivityRow& r, TextTable& table, std::string& out) {
     const int64_t time = r.ev.time;
     const uint64_t pos = r.ev.line_or_index, id = r.ev.finding_id.value();
     const uint8_t via = r.via_service ? 1 : 0;
@@ -90,13 +97,20 @@ void Serialize(const ActivityRow& r, std::unordered_map<const void*, uint32_t>& 
             return;
         }
         if (kTabled[i]) {
-            auto it = table.find(t.identity());
-            if (it != table.end()) {
+            auto& last = table.last[i];
+            if (last.first == t.identity()) {
+                PutVarint(out, uint64_t(last.second) << 2 | kEntry);
+                return;
+            }
+            auto it = table.ids.find(t.identity());
+            if (it != table.ids.end()) {
+                last = {t.identity(), it->second};
                 PutVarint(out, uint64_t(it->second) << 2 | kEntry);
                 return;
             }
-            if (table.size() < kTableMax) {
-                table.emplace(t.identity(), uint32_t(table.size()));
+            if (table.ids.size() < kTableMax) {
+                last = {t.identity(), uint32_t(table.ids.size())};
+                table.ids.emplace(t.identity(), uint32_t(table.ids.size()));
                 PutVarint(out, uint64_t(v.size()) << 2 | kNewEntry);
                 out.append(v);
                 return;
@@ -158,7 +172,7 @@ void ActivityRows::Spill() {
     bool ok = true;
     buf_.clear();
     // Table entries are known by identity: the rows (and so their texts) live until written.
-    std::unordered_map<const void*, uint32_t> table;
+    TextTable table;
     for (uint32_t i : RowOrder(mem_)) {
         Serialize(mem_[i], table, buf_);
         if (buf_.size() >= kChunk) {

@@ -179,12 +179,12 @@ void CorrelationEngine::Capture(size_t rule, const Record& rec, Finding evidence
     row.values.reserve(fields_[rule].size());
     std::string buf;
     for (const auto& path : fields_[rule]) {
-        std::string v;
+        SharedText v;
         if (!path.full.empty())
             rec.event.Find(path, [&](const Value& val) {
                 if (!val.IsScalar())
                     return true;
-                v = std::string(val.Text(buf));
+                v = out.interner.Get(val.Text(buf));
                 return false;
             });
         row.values.push_back(std::move(v));
@@ -196,7 +196,7 @@ void CorrelationEngine::Capture(size_t rule, const Record& rec, Finding evidence
 namespace {
 
 // Looks up a captured field of an occurrence; nullptr when the row did not capture it.
-const std::string* FieldOf(const CorrelationEngine& eng, const Occurrence& o,
+const SharedText* FieldOf(const CorrelationEngine& eng, const Occurrence& o,
                            const std::string& name) {
     const auto& names = eng.CapturedFields(o.row->rule);
     for (size_t i = 0; i < names.size(); ++i)
@@ -221,8 +221,8 @@ void RunGroup(const Correlation& c, const CorrelationEngine& eng,
     const int64_t span = c.timespan_ms;
     const std::string& field = c.condition_field;
     auto value_of = [&](const Occurrence& o) -> std::string {
-        const std::string* v = FieldOf(eng, o, field);
-        return v ? *v : std::string();
+        const SharedText* v = FieldOf(eng, o, field);
+        return v ? v->str() : std::string();
     };
     auto number_of = [&](const Occurrence& o) -> std::optional<double> {
         std::string v = value_of(o);
@@ -394,9 +394,9 @@ CorrelationEngine::Evaluate(const std::vector<const Collector*>& collectors) con
         for (const Occurrence& o : occ) {
             std::string key;
             for (const auto& g : c.group_by) {
-                const std::string* v = FieldOf(*this, o, Resolve(c, g, o.ref));
+                const SharedText* v = FieldOf(*this, o, Resolve(c, g, o.ref));
                 if (v)
-                    key += *v;
+                    key += v->view();
                 key += '\x1f';
             }
             auto [it, inserted] = groups.try_emplace(key);

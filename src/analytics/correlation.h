@@ -25,7 +25,9 @@ namespace cloudsift::analytics {
 struct CorrelationRow {
     TimeMs time = 0;
     uint32_t rule = 0;               //!< index into RuleSet::rule()
-    std::vector<std::string> values; //!< aligned with CorrelationEngine::CapturedFields(rule)
+    //! Aligned with CorrelationEngine::CapturedFields(rule); interned per collector (the rows
+    //! of one principal share its ARN).
+    std::vector<SharedText> values;
     Finding evidence;
 };
 
@@ -51,6 +53,7 @@ public:
     //! Per-thread capture buffer.
     struct Collector {
         std::vector<CorrelationRow> rows;
+        TextInterner interner; //!< of the captured values
     };
     //! Captures a match of rule on rec (call only when Feeds(rule)); evidence is the finding the
     //! match raises (FindingFactory::Make or MakeFinding of rule on rec), kept for the

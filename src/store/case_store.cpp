@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS events (
     ct_request_id VARCHAR, ct_event_type VARCHAR, ct_api_version VARCHAR, ct_read_only VARCHAR,
     ct_recipient_account_id VARCHAR, ct_shared_event_id VARCHAR, ct_vpc_endpoint_id VARCHAR,
     ct_event_category VARCHAR, ct_tls_version VARCHAR, ct_cipher_suite VARCHAR,
-    ct_client_host VARCHAR, raw VARCHAR RAW_COMPRESSION);
+    ct_client_host VARCHAR, raw VARCHAR RAW_COMPRESSION, mentions VARCHAR);
 CREATE TABLE IF NOT EXISTS findings (
     time TIMESTAMP, rule_id VARCHAR, rule_title VARCHAR, level VARCHAR, tags VARCHAR[],
     tactics VARCHAR[], techniques VARCHAR[], event_id VARCHAR, event_name VARCHAR,
@@ -245,6 +245,7 @@ Status CaseStore::Initialize(bool created) {
         return Error{"case.version", "the case in " + dir_ + " has schema version " + version +
                                          ", newer than this cloudsift (" +
                                          std::to_string(kSchemaVersion) + ")"};
+    schema_version_ = std::atoi(version.c_str());
     auto last = c.Query("SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1");
     if (!last) return last.error();
     if (!last.value().rows.empty()) {
@@ -255,6 +256,12 @@ Status CaseStore::Initialize(bool created) {
     // Views and macros follow this build (cheap; the tables are untouched).
     if (!created) {
         if (auto st = c.Exec(CloudTrailViewSql()); !st) return st.error();
+    }
+    // A version 1 case gains the mentions column for the events ingested from now on; its
+    // schema version stays 1, so investigations still read the raw records of its older events.
+    if (!created && schema_version_ < 2) {
+        if (auto st = c.Exec("ALTER TABLE events ADD COLUMN IF NOT EXISTS mentions VARCHAR"); !st)
+            return Error{"case.upgrade", "cannot add the mentions column: " + st.error().message};
     }
     if (created) {
         auto e = RecordCustody("create", "{\"schema_version\":" + std::to_string(kSchemaVersion) +

@@ -18,7 +18,8 @@
 namespace cloudsift::store {
 
 //! Version of the case schema written to meta.schema_version.
-inline constexpr int kSchemaVersion = 1;
+//! 2: events.mentions (the identifiers each record names; see AppendMentions).
+inline constexpr int kSchemaVersion = 2;
 //! File name of the database inside a case directory.
 inline constexpr const char* kCaseDbName = "case.duckdb";
 //! SHA-256 hex of nothing-before-the-first-entry.
@@ -26,17 +27,17 @@ inline const std::string kGenesisHash(64, '0');
 
 //! How a case is opened.
 enum class OpenMode {
-    ReadOnly,   //!< the case must exist; nothing is written
-    ReadWrite,  //!< the case must exist
-    Create,     //!< created when absent, opened read-write otherwise
+    ReadOnly,  //!< the case must exist; nothing is written
+    ReadWrite, //!< the case must exist
+    Create,    //!< created when absent, opened read-write otherwise
 };
 
 //! One custody log entry.
 struct CustodyEntry {
     int64_t seq = 0;
-    std::string time;     //!< ISO 8601 with milliseconds
-    std::string action;   //!< ingest | export | verify | create …
-    std::string details;  //!< a compact JSON object
+    std::string time;    //!< ISO 8601 with milliseconds
+    std::string action;  //!< ingest | export | verify | create …
+    std::string details; //!< a compact JSON object
     std::string prev_hash;
     std::string hash;
     //! The canonical bytes hashed with prev_hash.
@@ -70,6 +71,8 @@ public:
     Database& db() { return *db_; }
     //! Whether the case was opened read-only.
     bool read_only() const { return read_only_; }
+    //! The schema version the case was created with (meta.schema_version).
+    int schema_version() const { return schema_version_; }
 
     //! SHA-256 of every file already ingested.
     Result<std::set<std::string>> IngestedHashes();
@@ -93,6 +96,7 @@ private:
 
     std::string dir_;
     bool read_only_ = false;
+    int schema_version_ = 0;
     std::unique_ptr<Database> db_;
     std::unique_ptr<Connection> conn_;
     int64_t last_seq_ = 0;

@@ -4,8 +4,10 @@
 // custody entries. A file's events become visible only when its `files` row commits with them.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/incident.h"
@@ -16,13 +18,22 @@
 
 namespace cloudsift::store {
 
+//! Appends to out the identifiers raw (a record's text) names, other than the own ones:
+//! access key ids (AKIA / ASIA and upper-case letters or digits, 16 to 128 in all), EC2 instance
+//! ids (i- and 8 or 17 hex digits) and ARNs (arn: up to the next quote, backslash, comma, space or
+//! bracket, with at least five colons), each standing alone (no letter or digit around it);
+//! distinct, sorted, space-separated (the `events.mentions` column: a column scan finds where an
+//! entity is named without reading raw records).
+void AppendMentions(std::string& out, std::string_view raw,
+                    std::initializer_list<std::string_view> own);
+
 //! Owned copy of a run of records of one file (normalized columns and raw JSON).
 class EventBatch {
 public:
     //! CloudTrail native fields kept as columns (ct_*), in `events` table order.
     static constexpr size_t kNativeCols = 25;
-    //! Number of string columns kept per record (normalized, native, raw).
-    static constexpr size_t kStrCols = 31 + kNativeCols + 1;
+    //! Number of string columns kept per record (normalized, native, raw, mentions).
+    static constexpr size_t kStrCols = 31 + kNativeCols + 2;
     //! Copies rec (its Normalized fields and Event::AppendJson) into the batch.
     void Add(const Record& rec);
     //! Empties the batch, keeping its memory for the next records.
@@ -45,13 +56,14 @@ private:
     std::vector<Span> spans_; // kStrCols per record
     std::vector<int64_t> times_;
     std::vector<uint64_t> lines_, idx_;
+    std::string mentions_; // scratch
 };
 
 //! Manifest row of one evidence file (table `files`).
 struct FileEntry {
     std::string sha256;
-    std::string path;           //!< original path as given
-    std::string evidence_path;  //!< relative to the case dir when copied, else absolute
+    std::string path;          //!< original path as given
+    std::string evidence_path; //!< relative to the case dir when copied, else absolute
     bool copied = false;
     uint64_t size = 0;
     std::string format, compression;

@@ -21,7 +21,8 @@ std::unique_ptr<CaseStore> MustOpen(const std::string& dir, OpenMode mode = Open
 }
 
 void IngestFixture(CaseStore& cs, const std::string& name) {
-    std::string text = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store" / name);
+    std::string text =
+        cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store" / name);
     EventBatch batch = test::BatchFromCloudTrail(text);
     auto txn = IngestTxn::Begin(cs);
     ASSERT_TRUE(txn.ok()) << txn.error().message;
@@ -47,7 +48,10 @@ TEST(CaseStore, CreatesSchemaMetaAndCustody) {
     TempDir tmp;
     auto cs = MustOpen(tmp.str() + "/case1");
     ASSERT_TRUE(cs);
-    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM meta WHERE key = 'schema_version' AND value = '1'"), 1);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM meta WHERE key = 'schema_version' AND value = '" +
+                             std::to_string(kSchemaVersion) + "'"),
+              1);
+    EXPECT_EQ(cs->schema_version(), kSchemaVersion);
     EXPECT_EQ(Count(*cs, "SELECT count(*) FROM custody WHERE action = 'create'"), 1);
     EXPECT_TRUE(std::filesystem::is_directory(tmp.path / "case1/evidence"));
     EXPECT_TRUE(cs->CheckCustody().ok);
@@ -81,7 +85,8 @@ TEST(CaseStore, RefusesForeignAndCorruptDatabases) {
 }
 
 TEST(CaseStore, RefusesUnwritableDirectory) {
-    if (geteuid() == 0) GTEST_SKIP() << "root ignores permissions";
+    if (geteuid() == 0)
+        GTEST_SKIP() << "root ignores permissions";
     TempDir tmp;
     auto ro = tmp.path / "ro";
     std::filesystem::create_directories(ro);
@@ -99,7 +104,8 @@ TEST(CaseStore, FileTransactionCommitsEventsFilesAndCustodyTogether) {
     EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events"), 5);
     EXPECT_EQ(Count(*cs, "SELECT count(*) FROM files"), 1);
     EXPECT_EQ(Count(*cs, "SELECT count(*) FROM custody WHERE action = 'ingest'"), 1);
-    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events WHERE access_key = 'AKIAALICE0000000001'"), 3);
+    EXPECT_EQ(Count(*cs, "SELECT count(*) FROM events WHERE access_key = 'AKIAALICE0000000001'"),
+              3);
     EXPECT_TRUE(cs->CheckCustody().ok);
 
     // A rolled back file leaves nothing.
@@ -125,7 +131,8 @@ TEST(CaseStore, CustodyTamperingIsDetected) {
         auto check = cs->CheckCustody();
         EXPECT_TRUE(check.ok);
         EXPECT_EQ(check.entries, 3);
-        ASSERT_TRUE(cs->conn().Exec("UPDATE custody SET details = '{\"to\":\"y\"}' WHERE seq = 3").ok());
+        ASSERT_TRUE(
+            cs->conn().Exec("UPDATE custody SET details = '{\"to\":\"y\"}' WHERE seq = 3").ok());
         check = cs->CheckCustody();
         EXPECT_FALSE(check.ok);
         ASSERT_FALSE(check.problems.empty());
@@ -176,9 +183,9 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
     const size_t cap = ColumnChunk::Capacity();
     const size_t total = cap + 3;
     auto text = [](size_t r) {
-        return r % 3 == 0 ? std::string() : r % 3 == 1 ? "s" + std::to_string(r)
-                                                       : "a longer text than twelve bytes " +
-                                                             std::to_string(r);
+        return r % 3 == 0   ? std::string()
+               : r % 3 == 1 ? "s" + std::to_string(r)
+                            : "a longer text than twelve bytes " + std::to_string(r);
     };
     for (size_t first = 0; first < total; first += cap) {
         size_t n = std::min(cap, total - first);
@@ -194,9 +201,9 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
         ASSERT_TRUE(app.value()->Append(chunk));
     }
     ASSERT_TRUE(app.value()->Flush());
-    auto t = con.value()->Query(
-        "SELECT count(*), count(s), sum(u), count(ts), min(ts), "
-        "max(CASE WHEN u = " + std::to_string(cap * 7) + " THEN s END) FROM t");
+    auto t = con.value()->Query("SELECT count(*), count(s), sum(u), count(ts), min(ts), "
+                                "max(CASE WHEN u = " +
+                                std::to_string(cap * 7) + " THEN s END) FROM t");
     ASSERT_TRUE(t.ok()) << t.error().message;
     size_t nulls = 0;
     uint64_t sum = 0;

@@ -14,6 +14,7 @@
 #include "store/investigate.h"
 #include "store/saved_queries.h"
 #include "store/verify.h"
+#include "store/writer.h"
 #include "unit/store/store_test_util.h"
 
 namespace cloudsift::store {
@@ -79,7 +80,8 @@ TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
     EXPECT_EQ(c.first.events, 11u);
     EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM events"), 11);
     EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM files WHERE format = 'cloudtrail' AND events > 0 "
-                           "AND first_event IS NOT NULL AND size > 0"), 2);
+                           "AND first_event IS NOT NULL AND size > 0"),
+              2);
     EXPECT_EQ(Count(*c.cs, "SELECT count(*) FROM custody WHERE action = 'ingest'"), 2);
     // Evidence copies keep the AWSLogs layout, are read-only and hash like the originals.
     auto t = c.cs->conn().Query("SELECT evidence_path, sha256 FROM files ORDER BY 1");
@@ -87,7 +89,7 @@ TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
     for (size_t r = 0; r < t.value().rows.size(); ++r) {
         std::string p = (fs::path(c.cs->dir()) / t.value().Cell(r, 0)).string();
         EXPECT_NE(p.find("/AWSLogs/111122223333/CloudTrail/us-east-1/"), std::string::npos);
-        struct stat st{};
+        struct stat st {};
         ASSERT_EQ(stat(p.c_str(), &st), 0) << p;
         EXPECT_EQ(st.st_mode & 0777, 0444u);
         auto h = Sha256File(p);
@@ -101,14 +103,17 @@ TEST(Ingest, LoadsFilesEventsEvidenceAndCustody) {
 TEST(Ingest, EvidencePathsShareDayDirectoriesAndNeverLeaveTheCase) {
     const std::string a(64, 'a'), b(64, 'b');
     std::string day = "/logs/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/";
-    EXPECT_EQ(EvidenceRelPath(day + "x.json.gz", a),
-              "evidence/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/aaaaaaaaaaaaaaaa-x.json.gz");
+    EXPECT_EQ(
+        EvidenceRelPath(day + "x.json.gz", a),
+        "evidence/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/aaaaaaaaaaaaaaaa-x.json.gz");
     // Two files of one day: one directory, two names; equal names of different content differ.
     EXPECT_EQ(fs::path(EvidenceRelPath(day + "x.json.gz", a)).parent_path(),
               fs::path(EvidenceRelPath(day + "y.json.gz", b)).parent_path());
-    EXPECT_NE(EvidenceRelPath(day + "x.json.gz", a), EvidenceRelPath("/other" + day + "x.json.gz", b));
+    EXPECT_NE(EvidenceRelPath(day + "x.json.gz", a),
+              EvidenceRelPath("/other" + day + "x.json.gz", b));
     EXPECT_EQ(EvidenceRelPath("/tmp/trail.jsonl", a), "evidence/aaaaaaaaaaaaaaaa-trail.jsonl");
-    EXPECT_EQ(EvidenceRelPath("AWSLogs/../../../etc/passwd", a), "evidence/AWSLogs/etc/aaaaaaaaaaaaaaaa-passwd");
+    EXPECT_EQ(EvidenceRelPath("AWSLogs/../../../etc/passwd", a),
+              "evidence/AWSLogs/etc/aaaaaaaaaaaaaaaa-passwd");
     EXPECT_EQ(EvidenceRelPath("/", a), "evidence/aaaaaaaaaaaaaaaa-file");
 }
 
@@ -170,10 +175,12 @@ TEST(Ingest, TimelineIsSortedAndFiltered) {
 TEST(Ingest, SummaryPutsAbusedApisFirst) {
     IngestedCase c;
     std::vector<std::pair<std::string, std::string>> abused = {
-        {"CreateAccessKey", "persistence"}, {"AuthorizeSecurityGroupIngress", "defense-evasion"},
+        {"CreateAccessKey", "persistence"},
+        {"AuthorizeSecurityGroupIngress", "defense-evasion"},
         {"StopLogging", "defense-evasion"}};
     std::vector<std::string> names;
-    for (auto& a : abused) names.push_back(a.first);
+    for (auto& a : abused)
+        names.push_back(a.first);
     auto s = PrincipalSummary(c.cs->conn(), names);
     ASSERT_TRUE(s.ok()) << s.error().message;
     const Table& t = s.value();
@@ -181,7 +188,8 @@ TEST(Ingest, SummaryPutsAbusedApisFirst) {
     // Two principals called two abused APIs each; alice's ListUsers failed.
     std::set<std::string> top = {t.Cell(0, "principal"), t.Cell(1, "principal")};
     EXPECT_TRUE(top.count("arn:aws:sts::111122223333:assumed-role/Admin/alice-admin"));
-    EXPECT_TRUE(top.count("arn:aws:sts::111122223333:assumed-role/WebServerRole/i-0abc1234def567890"));
+    EXPECT_TRUE(
+        top.count("arn:aws:sts::111122223333:assumed-role/WebServerRole/i-0abc1234def567890"));
     for (size_t r = 0; r < t.rows.size(); ++r)
         if (t.Cell(r, "principal") == "arn:aws:iam::111122223333:user/alice") {
             EXPECT_EQ(t.Cell(r, "failed"), "1");
@@ -194,7 +202,8 @@ TEST(Ingest, SummaryPutsAbusedApisFirst) {
     for (size_t r = 0; r < apis.value().rows.size(); ++r)
         if (apis.value().Cell(r, "principal") ==
             "arn:aws:sts::111122223333:assumed-role/Admin/alice-admin") {
-            if (!seen) EXPECT_EQ(apis.value().Cell(r, "abused"), "true");
+            if (!seen)
+                EXPECT_EQ(apis.value().Cell(r, "abused"), "true");
             seen = true;
         }
     EXPECT_TRUE(seen);
@@ -222,6 +231,78 @@ TEST(Ingest, EntityProfileOfKeyAndIp) {
     auto b = EntityProfile(c.cs->conn(), "prod-backups");
     ASSERT_TRUE(b.ok());
     EXPECT_EQ(b.value()[0].table.Cell(0, "as_target"), "1");
+}
+
+// The identifiers a record names (spec: AppendMentions): keys of every allowed length, instance
+// ids of 8 and 17 digits, ARNs; never a part of a longer word, never the record's own ones.
+TEST(Mentions, NamesStandAloneKeysInstancesAndArnsButNotTheActorsOwn) {
+    auto of = [](std::string_view raw, std::initializer_list<std::string_view> own) {
+        std::string out;
+        AppendMentions(out, raw, own);
+        return out;
+    };
+    EXPECT_EQ(of(R"({"accessKeyId":"ASIAPIVOT0000000001","k2":"AKIAIOSFODNN7EXAMPLE"})", {}),
+              "AKIAIOSFODNN7EXAMPLE ASIAPIVOT0000000001");
+    EXPECT_EQ(
+        of(R"({"a":"ASIASHORT","b":"XAKIAIOSFODNN7EXAMPLE","c":"AKIAIOSFODNN7EXAMPLEx"})", {}), "");
+    EXPECT_EQ(of(R"({"i":"i-0abc1234def567890","j":"i-12345678","k":"ami-12345678",)"
+                 R"("l":"i-123456789","m":"i-0ABC1234"})",
+                 {}),
+              "i-0abc1234def567890 i-12345678");
+    EXPECT_EQ(
+        of(R"({"arn":"arn:aws:iam::111122223333:role/Admin","r":[{"ARN":)"
+           R"("arn:aws:s3:::prod-backups/key"}],"x":"arn:aws:iam::1","y":"barn:aws:a:b:c:d"})",
+           {}),
+        "arn:aws:iam::111122223333:role/Admin arn:aws:s3:::prod-backups/key");
+    // The actor's own key and ARN are columns already; duplicates are named once.
+    EXPECT_EQ(of(R"({"u":"ASIAOWN000000000001","a":"arn:aws:sts::1:assumed-role/R/s",)"
+                 R"("new":"ASIANEW000000000001","again":"ASIANEW000000000001"})",
+                 {"ASIAOWN000000000001", "arn:aws:sts::1:assumed-role/R/s"}),
+              "ASIANEW000000000001");
+    EXPECT_EQ(of("no identifiers here", {}), "");
+}
+
+TEST(Ingest, MentionsColumnNamesWhatEachRecordNames) {
+    IngestedCase c;
+    auto t = c.cs->conn().Query("SELECT mentions FROM events WHERE event_id = 'evt-0105'");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_EQ(t.value().rows.size(), 1u);
+    // The AssumeRole that minted the pivot key: the key, the role and the new session, not the
+    // caller's own key and ARN.
+    EXPECT_EQ(t.value().Cell(0, 0),
+              "ASIAPIVOT0000000001 arn:aws:iam::444455556666:role/CrossAccount "
+              "arn:aws:sts::444455556666:assumed-role/CrossAccount/pivot");
+    // An entity named only in a request or response is a target (found through mentions).
+    auto p = EntityProfile(c.cs->conn(), "arn:aws:iam::444455556666:role/CrossAccount");
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p.value()[0].table.Cell(0, "as_target"), "1");
+}
+
+// A case created before the mentions column gains it for new events and keeps answering
+// entity and lineage questions from the raw records of the older ones.
+TEST(Ingest, CaseWithoutMentionsIsUpgradedAndStillAnswers) {
+    IngestedCase c;
+    auto before = EntityProfile(c.cs->conn(), "ASIAPIVOT0000000001");
+    ASSERT_TRUE(before.ok());
+    ASSERT_TRUE(c.cs->conn().Exec("ALTER TABLE events DROP COLUMN mentions").ok());
+    ASSERT_TRUE(c.cs->conn().Exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'").ok());
+    std::string dir = c.cs->dir();
+    c.cs.reset();
+    auto reopened = CaseStore::Open(dir, OpenMode::Create);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+    c.cs = std::move(reopened.value());
+    EXPECT_EQ(c.cs->schema_version(), 1);
+    auto col = c.cs->conn().Query("SELECT count(*) FROM events WHERE mentions IS NULL");
+    ASSERT_TRUE(col.ok()) << col.error().message; // the column is back, empty for old events
+    auto after = EntityProfile(c.cs->conn(), "ASIAPIVOT0000000001");
+    ASSERT_TRUE(after.ok()) << after.error().message;
+    ASSERT_EQ(after.value().size(), before.value().size());
+    for (size_t i = 0; i < after.value().size(); ++i)
+        EXPECT_EQ(after.value()[i].table.rows, before.value()[i].table.rows)
+            << after.value()[i].title;
+    auto l = CredentialLineage(c.cs->conn(), "ASIAPIVOT0000000001");
+    ASSERT_TRUE(l.ok()) << l.error().message;
+    EXPECT_EQ(l.value().chain.size(), 3u);
 }
 
 TEST(Ingest, LineageWalksBackAcrossAccountsToTheUser) {
@@ -263,9 +344,12 @@ TEST(Ingest, SavedQueriesParseAndRun) {
         ASSERT_TRUE(sql.ok()) << sql.error().message;
         auto t = c.cs->conn().Query(sql.value());
         EXPECT_TRUE(t.ok()) << q.name << ": " << (t.ok() ? "" : t.error().message);
-        if (q.name == "key-activity") EXPECT_EQ(t.value().rows.size(), 3u);
-        if (q.name == "console-login-no-mfa") EXPECT_EQ(t.value().rows.size(), 1u);
-        if (q.name == "new-access-keys") EXPECT_EQ(t.value().Cell(0, "new_key"), "AKIABACKDOOR0000001");
+        if (q.name == "key-activity")
+            EXPECT_EQ(t.value().rows.size(), 3u);
+        if (q.name == "console-login-no-mfa")
+            EXPECT_EQ(t.value().rows.size(), 1u);
+        if (q.name == "new-access-keys")
+            EXPECT_EQ(t.value().Cell(0, "new_key"), "AKIABACKDOOR0000001");
     }
     auto bad = ParseSavedQuery("SELECT 1", "x.sql");
     EXPECT_FALSE(bad.ok());
@@ -279,13 +363,14 @@ TEST(Ingest, SavedQueriesParseAndRun) {
     EXPECT_EQ(t.value().Cell(0, 0), "x' OR '1'='1");
 }
 
-
 // Stages n distinct CloudTrail files (event ids made unique per copy).
 std::string StageCopies(const fs::path& dir, int n) {
     fs::path in = dir / "copies/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01";
     fs::create_directories(in);
-    std::string a = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_a.json");
-    std::string b = cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_b.json");
+    std::string a =
+        cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_a.json");
+    std::string b =
+        cloudsift::test::ReadFile(cloudsift::test::TestDir() / "fixtures/store/incident_b.json");
     for (int i = 0; i < n; ++i) {
         std::string text = i % 2 ? b : a;
         for (size_t pos = 0; (pos = text.find("\"evt-", pos)) != std::string::npos; pos += 5)
@@ -308,7 +393,8 @@ std::string TablesDigest(CaseStore& cs) {
 std::pair<std::string, size_t> ReferenceIngest(const std::string& in, const std::string& dir) {
     auto cs = CaseStore::Open(dir, OpenMode::Create);
     EXPECT_TRUE(cs.ok());
-    if (!cs.ok()) return {};
+    if (!cs.ok())
+        return {};
     IngestOptions opt;
     opt.scan.inputs = {in};
     opt.scan.threads = 2;
@@ -323,7 +409,8 @@ void IngestUntilKilled(const std::string& case_dir, const IngestOptions& opt) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         auto cs = CaseStore::Open(case_dir, OpenMode::Create);
-        if (!cs.ok()) _exit(2);
+        if (!cs.ok())
+            _exit(2);
         (void)Ingest(*cs.value(), opt);
         _exit(0);
     }
@@ -343,9 +430,11 @@ void ExpectCompletedByRerun(const std::string& case_dir, const std::string& in, 
     EXPECT_EQ(Count(c, "SELECT count(*) FROM files"), committed);
     EXPECT_EQ(Count(c, "SELECT count(*) FROM custody WHERE action = 'ingest'"), committed);
     EXPECT_EQ(Count(c, "SELECT count(*) FROM events WHERE file_sha256 NOT IN "
-                       "(SELECT sha256 FROM files)"), 0);
+                       "(SELECT sha256 FROM files)"),
+              0);
     EXPECT_EQ(Count(c, "SELECT count(*) FROM files f WHERE events <> (SELECT "
-                       "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"), 0);
+                       "count(*) FROM events e WHERE e.file_sha256 = f.sha256)"),
+              0);
     IngestOptions opt;
     opt.scan.inputs = {in};
     opt.scan.threads = 2;
@@ -419,13 +508,16 @@ TEST(Ingest, StoresTheHuntsFindingsAndIncidents) {
     EXPECT_EQ(Count(c, "SELECT count(*) FROM incidents"), int64_t(hunted_incidents));
     // Every incident is complete and names findings that are in the case.
     EXPECT_EQ(Count(c, "SELECT count(*) FROM incidents WHERE severity IS NULL OR title IS NULL "
-                       "OR first_seen IS NULL OR len(finding_ids) = 0"), 0);
+                       "OR first_seen IS NULL OR len(finding_ids) = 0"),
+              0);
     EXPECT_EQ(Count(c, "SELECT count(*) FROM (SELECT unnest(finding_ids) AS id FROM incidents) "
-                       "WHERE id NOT IN (SELECT finding_id FROM findings)"), 0);
+                       "WHERE id NOT IN (SELECT finding_id FROM findings)"),
+              0);
     // Findings keep the original path and join their events.
     EXPECT_EQ(Count(c, "SELECT count(*) FROM findings f WHERE file NOT LIKE '%/in/AWSLogs/%'"), 0);
     EXPECT_EQ(Count(c, "SELECT count(*) FROM findings f WHERE NOT EXISTS (SELECT 1 FROM events e "
-                       "WHERE e.file_sha256 = f.file_sha256 AND e.idx = f.line_or_index)"), 0);
+                       "WHERE e.file_sha256 = f.file_sha256 AND e.idx = f.line_or_index)"),
+              0);
     // A second run adds nothing.
     auto again = Ingest(c, opt);
     ASSERT_TRUE(again.ok());
@@ -455,7 +547,8 @@ TEST(Ingest, TimeWindowKeepsOnlyEventsInside) {
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events"), 4);
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events WHERE event_time < TIMESTAMP "
                                  "'2024-03-01 10:30:00' OR event_time > TIMESTAMP "
-                                 "'2024-03-01 12:00:00'"), 0);
+                                 "'2024-03-01 12:00:00'"),
+              0);
     EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 1);
     EXPECT_TRUE(VerifyEvidence(*cs.value()).clean());
     // The file outside the window can be ingested later.
@@ -520,7 +613,8 @@ TEST(Ingest, TextAndFileNamesThatAreNotUtf8AreStoredRepaired) {
                       in / "trail-\xff\xfe.json");
         {
             std::ofstream log(in / "access.log");
-            log << "127.0.0.1 - - [01/Mar/2024:10:00:00 +0000] \"GET /a\xff HTTP/1.1\" 200 12 \"-\" "
+            log << "127.0.0.1 - - [01/Mar/2024:10:00:00 +0000] \"GET /a\xff HTTP/1.1\" 200 12 "
+                   "\"-\" "
                    "\"curl/8\xc3\"\n"
                    "10.0.0.1 - - [01/Mar/2024:10:00:01 +0000] \"GET /ok HTTP/1.1\" 200 12 \"-\" "
                    "\"curl/8\"\n";
@@ -536,9 +630,11 @@ TEST(Ingest, TextAndFileNamesThatAreNotUtf8AreStoredRepaired) {
         EXPECT_EQ(r.value().failed, 0u);
         CaseStore& c = *cs.value();
         EXPECT_EQ(Count(c, "SELECT count(*) FROM events"), 7);
-        EXPECT_EQ(Count(c, "SELECT count(*) FROM files WHERE path LIKE '%trail-\xEF\xBF\xBD\xEF\xBF\xBD.json'"),
+        EXPECT_EQ(Count(c, "SELECT count(*) FROM files WHERE path LIKE "
+                           "'%trail-\xEF\xBF\xBD\xEF\xBF\xBD.json'"),
                   1);
-        EXPECT_EQ(Count(c, "SELECT count(*) FROM events WHERE user_agent = 'curl/8\xEF\xBF\xBD'"), 1);
+        EXPECT_EQ(Count(c, "SELECT count(*) FROM events WHERE user_agent = 'curl/8\xEF\xBF\xBD'"),
+                  1);
         auto v = VerifyEvidence(c);
         EXPECT_TRUE(v.clean()) << "copy " << copy << ": " << v.missing.size() << " missing, "
                                << v.extra.size() << " extra";

@@ -76,8 +76,8 @@ struct RuleFields {
     SharedStrings techniques; //!< "T1098"
 };
 
-//! Immutable RuleFields shared by reference count, one pointer wide: the findings of one rule
-//! share one (a finding is 120 bytes, not 160 with six fields of its own).
+//! RuleFields shared by reference count and copied on write, one pointer wide: the findings of
+//! one rule share one (a finding is 120 bytes, not 160 with six fields of its own).
 class SharedRule {
 public:
     SharedRule() = default;

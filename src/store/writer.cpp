@@ -114,13 +114,20 @@ void AppendMentions(std::string& out, std::string_view raw,
                 return;
         found.push_back(token);
     };
+    // Anchors inside a key or an ARN already read are not looked at again: every byte is read
+    // a bounded number of times, whatever the record (a run of "arn:" without a delimiter
+    // would otherwise be read once per anchor in it).
+    size_t read_up_to = 0;
     ForEachAnchor(raw, [&](size_t at) {
+        if (at < read_up_to)
+            return;
         std::string_view rest = raw.substr(at);
         if (rest.starts_with("AKIA") || rest.starts_with("ASIA")) {
             // Access key ids: 16 to 128 characters (IAM's AccessKeyIdType; AWS issues 20).
             size_t end = at + 4;
             while (end < raw.size() && IsUpperOrDigit(raw[end]))
                 ++end;
+            read_up_to = end;
             if (end - at >= 16 && end - at <= 128 && StandsAlone(raw, at, end - at))
                 keep(raw.substr(at, end - at));
         } else if (rest.starts_with("arn:")) {
@@ -135,6 +142,7 @@ void AppendMentions(std::string& out, std::string_view raw,
                     break;
                 colons += c == ':';
             }
+            read_up_to = end;
             if (colons >= 5)
                 keep(raw.substr(at, end - at));
         } else if (rest.starts_with("i-")) {

@@ -260,6 +260,16 @@ TEST(Mentions, NamesStandAloneKeysInstancesAndArnsButNotTheActorsOwn) {
                  {"ASIAOWN000000000001", "arn:aws:sts::1:assumed-role/R/s"}),
               "ASIANEW000000000001");
     EXPECT_EQ(of("no identifiers here", {}), "");
+    // Identifier-shaped runs without an end: each byte is read a bounded number of times (one
+    // scan per anchor would read 10^11 bytes here and never finish).
+    std::string arns, keys;
+    for (int i = 0; i < 250000; ++i) {
+        arns += "arn:";
+        keys += "AKIA";
+    }
+    EXPECT_TRUE(of(arns, {}) == arns); // one "ARN" up to the end, read once
+    EXPECT_TRUE(of(keys, {}).empty()); // one run of a million letters: longer than a key can be
+    EXPECT_EQ(of(arns.substr(0, 40) + "\"", {}), arns.substr(0, 40));
 }
 
 TEST(Ingest, MentionsColumnNamesWhatEachRecordNames) {

@@ -148,18 +148,6 @@ std::string DeriveTitle(const std::vector<const Finding*>& fs, const GroupMarks&
 } // namespace
 
 namespace {
-// "i-" followed by 8 or 17 lower-case hex digits.
-bool IsInstanceId(std::string_view s) {
-    if (!StartsWith(s, "i-") || (s.size() != 10 && s.size() != 19))
-        return false;
-    for (char c : s.substr(2))
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
-}
-} // namespace
-
-namespace {
 // Host-local logs (nginx, auth.log): one file per host, so the file names the host.
 bool HostLocal(const Finding& f) {
     return !f.file.empty() && f.file.find("AWSLogs/") == std::string::npos &&
@@ -282,7 +270,7 @@ BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
     UnionFind uf(findings.size());
     constexpr size_t kNone = SIZE_MAX;
     std::vector<const EntityIndex::Keys*> keys_of(findings.size());
-    std::vector<std::pair<size_t, TimeMs>> last; // entity → (latest finding, its time)
+    std::vector<std::pair<size_t, TimeMs>> last;  // entity → (latest finding, its time)
     const EntityIndex::Keys* prev_keys = nullptr; // of the finding before (prev)
     size_t prev = kNone;
     for (size_t i : order) {

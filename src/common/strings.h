@@ -9,20 +9,25 @@
 namespace cloudsift {
 
 //! ASCII lower-case of c (non-ASCII bytes unchanged).
-inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+inline char AsciiLower(char c) {
+    return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+}
 
 //! ASCII lower-case copy of s.
 inline std::string ToLower(std::string_view s) {
     std::string out(s);
-    for (auto& c : out) c = AsciiLower(c);
+    for (auto& c : out)
+        c = AsciiLower(c);
     return out;
 }
 
 //! Case-insensitive (ASCII) equality.
 inline bool IEquals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+        if (AsciiLower(a[i]) != AsciiLower(b[i]))
+            return false;
     return true;
 }
 
@@ -34,6 +39,21 @@ inline bool StartsWith(std::string_view s, std::string_view prefix) {
 //! Whether s ends with suffix (case-sensitive).
 inline bool EndsWith(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+//! Whether c is a lower-case hexadecimal digit (0-9, a-f).
+inline bool IsLowerHexDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+//! Whether s is an EC2 instance id: "i-" and 8 or 17 lower-case hex digits.
+inline bool IsInstanceId(std::string_view s) {
+    if (!StartsWith(s, "i-") || (s.size() != 10 && s.size() != 19))
+        return false;
+    for (char c : s.substr(2))
+        if (!IsLowerHexDigit(c))
+            return false;
+    return true;
 }
 
 //! Splits s on sep; empty pieces are kept.
@@ -53,8 +73,8 @@ inline std::vector<std::string_view> Split(std::string_view s, char sep) {
 
 //! s without leading and trailing ASCII whitespace.
 inline std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                          s.front() == '\n'))
+    while (!s.empty() &&
+           (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
         s.remove_prefix(1);
     while (!s.empty() &&
            (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))

@@ -99,10 +99,6 @@ bool IsUpperOrDigit(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-bool IsLowerHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
 } // namespace
 
 void AppendMentions(std::string& out, std::string_view raw,
@@ -147,11 +143,11 @@ void AppendMentions(std::string& out, std::string_view raw,
                 keep(raw.substr(at, end - at));
         } else if (rest.starts_with("i-")) {
             size_t end = at + 2;
-            while (end < raw.size() && end - at - 2 < 18 && IsLowerHex(raw[end]))
+            while (end < raw.size() && end - at < 20 && IsLowerHexDigit(raw[end]))
                 ++end;
-            const size_t digits = end - at - 2;
-            if ((digits == 8 || digits == 17) && StandsAlone(raw, at, end - at))
-                keep(raw.substr(at, end - at));
+            std::string_view token = raw.substr(at, end - at);
+            if (IsInstanceId(token) && StandsAlone(raw, at, token.size()))
+                keep(token);
         }
     });
     std::sort(found.begin(), found.end());

@@ -183,21 +183,22 @@ bool HasMentions(Connection& con) {
 }
 
 // Where an access key, instance id or ARN v (quoted) is named: the mentions column when the
-// case has it (a column scan), else every raw record (~3 s per 10 M events).
-std::string NamedIn(Connection& con, const std::string& v) {
-    return (HasMentions(con) ? "contains(mentions, " : "contains(raw, ") + v + ")";
+// case has it (HasMentions: a column scan), else every raw record (~3 s per 10 M events).
+std::string NamedIn(bool mentions, const std::string& v) {
+    return (mentions ? "contains(mentions, " : "contains(raw, ") + v + ")";
 }
 
 } // namespace
 
 Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& value) {
     EntityKind kind = ClassifyEntity(value);
+    const bool mentions = HasMentions(con);
     std::string v = SqlQuote(value);
     std::string actor, target;
     switch (kind) {
     case EntityKind::AccessKey:
         actor = "access_key = " + v;
-        target = NamedIn(con, v);
+        target = NamedIn(mentions, v);
         break;
     case EntityKind::Ip:
         actor = "src_ip = " + v;
@@ -205,12 +206,12 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
         break;
     case EntityKind::Instance:
         actor = "(instance_id = " + v + " OR ends_with(coalesce(actor_arn, ''), '/' || " + v + "))";
-        target = NamedIn(con, v);
+        target = NamedIn(mentions, v);
         break;
     case EntityKind::Role:
     case EntityKind::Principal:
         actor = "(actor_arn = " + v + " OR session_issuer = " + v + ")";
-        target = "(resource = " + v + " OR " + NamedIn(con, v) + ")";
+        target = "(resource = " + v + " OR " + NamedIn(mentions, v) + ")";
         break;
     case EntityKind::Other:
         actor = "(actor_name = " + v + ")";
@@ -316,6 +317,7 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
 
 Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_t max_depth) {
     Lineage out;
+    const bool mentions = HasMentions(con); // asked once, not once per link
     std::set<std::string> visited;
     std::string cur = key;
     static const std::regex kInstanceSession(R"(:assumed-role/([^/]+)/(i-[0-9a-f]{8,17})$)");
@@ -339,7 +341,7 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
             "caller, access_key, region, account, src_ip, json_extract_string(raw, "
             "'$.responseElements.assumedRoleUser.arn') AS new_arn FROM events WHERE ((action || "
             "'') IN " +
-            kIssuers + " OR action = 'CreateAccessKey') AND " + NamedIn(con, k) +
+            kIssuers + " OR action = 'CreateAccessKey') AND " + NamedIn(mentions, k) +
             " AND (((action || '') IN " + kIssuers +
             " AND json_extract_string(raw, "
             "'$.responseElements.credentials.accessKeyId') = " +
@@ -380,7 +382,8 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
                     "actor_name) AS caller, access_key, region, account, src_ip FROM events "
                     "WHERE action IN ('RunInstances', 'AssociateIamInstanceProfile', "
                     "'ReplaceIamInstanceProfileAssociation') AND " +
-                    NamedIn(con, SqlQuote(instance)) + " ORDER BY event_time, event_id LIMIT 1");
+                    NamedIn(mentions, SqlQuote(instance)) +
+                    " ORDER BY event_time, event_id LIMIT 1");
                 if (!launch)
                     return launch.error();
                 if (!launch.value().rows.empty()) {

@@ -25,6 +25,14 @@ public:
 
     //! Appends the native record to out as one JSON object.
     virtual void AppendJson(std::string& out) const = 0;
+
+    //! Appends the top-level member key as minified JSON and returns true; false (out untouched)
+    //! when the record has no such member, it is null, or the record is not JSON.
+    virtual bool AppendMemberJson(std::string_view key, std::string& out) const {
+        (void)key;
+        (void)out;
+        return false;
+    }
 };
 
 } // namespace cloudsift

@@ -39,6 +39,7 @@ public:
     void ForEachLeaf(FunctionRef<bool(const Value&)> fn) const override;
     //! Appends the original text when the source knows it, else the object minified.
     void AppendJson(std::string& out) const override;
+    bool AppendMemberJson(std::string_view key, std::string& out) const override;
     //! The underlying DOM element.
     simdjson::dom::element root() const { return root_; }
 

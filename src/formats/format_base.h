@@ -79,6 +79,9 @@ public:
     bool Find(const FieldPath& path, FunctionRef<bool(const Value&)> fn) const override;
     void ForEachLeaf(FunctionRef<bool(const Value&)> fn) const override;
     void AppendJson(std::string& out) const override;
+    bool AppendMemberJson(std::string_view key, std::string& out) const override {
+        return json_.AppendMemberJson(key, out);
+    }
 
 private:
     JsonEvent json_;

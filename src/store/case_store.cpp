@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS events (
     ct_request_id VARCHAR, ct_event_type VARCHAR, ct_api_version VARCHAR, ct_read_only VARCHAR,
     ct_recipient_account_id VARCHAR, ct_shared_event_id VARCHAR, ct_vpc_endpoint_id VARCHAR,
     ct_event_category VARCHAR, ct_tls_version VARCHAR, ct_cipher_suite VARCHAR,
-    ct_client_host VARCHAR, raw VARCHAR RAW_COMPRESSION, mentions VARCHAR);
+    ct_client_host VARCHAR, raw VARCHAR RAW_COMPRESSION, mentions VARCHAR,
+    request_parameters VARCHAR, response_elements VARCHAR);
 CREATE TABLE IF NOT EXISTS findings (
     time TIMESTAMP, rule_id VARCHAR, rule_title VARCHAR, level VARCHAR, tags VARCHAR[],
     tactics VARCHAR[], techniques VARCHAR[], event_id VARCHAR, event_name VARCHAR,
@@ -69,7 +70,19 @@ std::string Hex(const unsigned char* p, size_t n) {
     return out;
 }
 
-std::string CustodyPath(const std::string& dir) { return (fs::path(dir) / "custody.jsonl").string(); }
+std::string CustodyPath(const std::string& dir) {
+    return (fs::path(dir) / "custody.jsonl").string();
+}
+
+// Row r of a `SELECT seq, time, action, details, prev_hash, hash FROM custody` result.
+CustodyEntry CustodyFromRow(const Table& t, size_t r) {
+    return CustodyEntry{std::atoll(t.Cell(r, 0).c_str()),
+                        t.Cell(r, 1),
+                        t.Cell(r, 2),
+                        t.Cell(r, 3),
+                        t.Cell(r, 4),
+                        t.Cell(r, 5)};
+}
 
 } // namespace
 
@@ -80,7 +93,7 @@ std::string Sha256Hex(std::string_view data) {
     return Hex(md, len);
 }
 
-std::string CloudTrailViewSql() {
+std::string CloudTrailViewSql(int schema_version) {
     // Scalar columns come from stored columns (normalized or ct_* native fields), so filters and
     // the useridentity struct cost no JSON parsing; JSON-valued columns are extracted from the
     // raw record only when a query uses them.
@@ -111,8 +124,13 @@ std::string CloudTrailViewSql() {
     sql += "  (region || '') AS awsregion,\n";
     sql += "  (src_ip || '') AS sourceipaddress,\n  user_agent AS useragent,\n";
     sql += "  (error_code || '') AS errorcode,\n  error_message AS errormessage,\n";
-    sql += "  " + j("$.requestParameters") + " AS requestparameters,\n";
-    sql += "  " + j("$.responseElements") + " AS responseelements,\n";
+    if (schema_version >= 3) {
+        sql += "  request_parameters AS requestparameters,\n";
+        sql += "  response_elements AS responseelements,\n";
+    } else {
+        sql += "  " + j("$.requestParameters") + " AS requestparameters,\n";
+        sql += "  " + j("$.responseElements") + " AS responseelements,\n";
+    }
     sql += "  " + j("$.additionalEventData") + " AS additionaleventdata,\n";
     sql += "  ct_request_id AS requestid,\n  event_id AS eventid,\n";
     sql += "  list_transform(json_extract(raw, '$.resources[*]'), lambda r: {'arn': "
@@ -171,13 +189,15 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& dir, OpenM
         return Error{"case.missing", "no case at " + dir + " (" + kCaseDbName + " not found)"};
     if (mode != OpenMode::ReadOnly) {
         fs::create_directories(d, ec);
-        if (ec) return Error{"case.mkdir", "cannot create case directory " + dir + ": " + ec.message()};
+        if (ec)
+            return Error{"case.mkdir", "cannot create case directory " + dir + ": " + ec.message()};
         if (access(d.c_str(), W_OK) != 0)
             return Error{"case.permission", "case directory " + dir + " is not writable"};
         if (exists && access(dbp.c_str(), W_OK) != 0)
             return Error{"case.permission", dbp.string() + " is not writable"};
         fs::create_directories(d / "evidence", ec);
-        if (ec) return Error{"case.mkdir", "cannot create evidence directory: " + ec.message()};
+        if (ec)
+            return Error{"case.mkdir", "cannot create evidence directory: " + ec.message()};
     }
     std::unique_ptr<CaseStore> cs(new CaseStore());
     cs->dir_ = dir;
@@ -197,9 +217,11 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& dir, OpenM
         return Error{"case.open", "cannot open " + dbp.string() + ": " + db.error().message};
     cs->db_ = std::move(db.value());
     auto con = Connection::Open(*cs->db_);
-    if (!con) return con.error();
+    if (!con)
+        return con.error();
     cs->conn_ = std::move(con.value());
-    if (auto st = cs->Initialize(!exists); !st) return st.error();
+    if (auto st = cs->Initialize(!exists); !st)
+        return st.error();
     return cs;
 }
 
@@ -208,7 +230,9 @@ CaseStore::~CaseStore() {
     db_.reset();
 }
 
-std::string CaseStore::EvidenceDir() const { return (fs::path(dir_) / "evidence").string(); }
+std::string CaseStore::EvidenceDir() const {
+    return (fs::path(dir_) / "evidence").string();
+}
 
 Status CaseStore::Initialize(bool created) {
     Connection& c = *conn_;
@@ -220,9 +244,9 @@ Status CaseStore::Initialize(bool created) {
         schema.replace(schema.find("RAW_COMPRESSION"), std::strlen("RAW_COMPRESSION"),
                        LibraryAtLeast(1, 2) ? "USING COMPRESSION zstd" : "");
         sql += schema;
-        sql += CloudTrailViewSql();
-        sql += "INSERT INTO meta VALUES ('app', '" + std::string(kApp) + "'), ('schema_version', '" +
-               std::to_string(kSchemaVersion) + "'), ('created', " +
+        sql += CloudTrailViewSql(kSchemaVersion);
+        sql += "INSERT INTO meta VALUES ('app', '" + std::string(kApp) +
+               "'), ('schema_version', '" + std::to_string(kSchemaVersion) + "'), ('created', " +
                SqlQuote(FormatIsoTime(NowMs(), true)) + "), ('tool_version', '" +
                CLOUDSIFT_VERSION + "');\nCOMMIT;\n";
         if (auto st = c.Exec(sql); !st) {
@@ -236,8 +260,10 @@ Status CaseStore::Initialize(bool created) {
                      "the database in " + dir_ + " is not a cloudsift case (no meta table)"};
     std::string app, version;
     for (size_t r = 0; r < meta.value().rows.size(); ++r) {
-        if (meta.value().Cell(r, 0) == "app") app = meta.value().Cell(r, 1);
-        if (meta.value().Cell(r, 0) == "schema_version") version = meta.value().Cell(r, 1);
+        if (meta.value().Cell(r, 0) == "app")
+            app = meta.value().Cell(r, 1);
+        if (meta.value().Cell(r, 0) == "schema_version")
+            version = meta.value().Cell(r, 1);
     }
     if (app != kApp)
         return Error{"case.foreign", "the database in " + dir_ + " is not a cloudsift case"};
@@ -247,26 +273,35 @@ Status CaseStore::Initialize(bool created) {
                                          std::to_string(kSchemaVersion) + ")"};
     schema_version_ = std::atoi(version.c_str());
     auto last = c.Query("SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1");
-    if (!last) return last.error();
+    if (!last)
+        return last.error();
     if (!last.value().rows.empty()) {
         last_seq_ = std::atoll(last.value().Cell(0, 0).c_str());
         last_hash_ = last.value().Cell(0, 1);
     }
-    if (read_only_) return Ok{};
+    if (read_only_)
+        return Ok{};
     // Views and macros follow this build (cheap; the tables are untouched).
     if (!created) {
-        if (auto st = c.Exec(CloudTrailViewSql()); !st) return st.error();
+        if (auto st = c.Exec(CloudTrailViewSql(schema_version_)); !st)
+            return st.error();
     }
-    // A version 1 case gains the mentions column for the events ingested from now on; its
-    // schema version stays 1, so investigations still read the raw records of its older events.
-    if (!created && schema_version_ < 2) {
-        if (auto st = c.Exec("ALTER TABLE events ADD COLUMN IF NOT EXISTS mentions VARCHAR"); !st)
-            return Error{"case.upgrade", "cannot add the mentions column: " + st.error().message};
+    // An older case gains the columns of later versions (in table order) for the events
+    // ingested from now on; its schema version stays, so investigations and the view still read
+    // the raw records of its older events.
+    if (!created && schema_version_ < kSchemaVersion) {
+        for (const char* col : {"mentions", "request_parameters", "response_elements"})
+            if (auto st = c.Exec(std::string("ALTER TABLE events ADD COLUMN IF NOT EXISTS ") + col +
+                                 " VARCHAR");
+                !st)
+                return Error{"case.upgrade", std::string("cannot add the ") + col +
+                                                 " column: " + st.error().message};
     }
     if (created) {
         auto e = RecordCustody("create", "{\"schema_version\":" + std::to_string(kSchemaVersion) +
                                              ",\"tool_version\":\"" CLOUDSIFT_VERSION "\"}");
-        if (!e) return e.error();
+        if (!e)
+            return e.error();
     }
     return SyncJournal();
 }
@@ -279,18 +314,22 @@ Status CaseStore::SyncJournal() {
         std::ifstream in(path);
         std::string line;
         while (std::getline(in, line))
-            if (!line.empty()) ++lines;
+            if (!line.empty())
+                ++lines;
     }
-    if (lines >= last_seq_) return Ok{};
+    if (lines >= last_seq_)
+        return Ok{};
     auto rows = conn_->Query("SELECT seq, time, action, details, prev_hash, hash FROM custody "
-                             "WHERE seq > " + std::to_string(lines) + " ORDER BY seq");
-    if (!rows) return rows.error();
+                             "WHERE seq > " +
+                             std::to_string(lines) + " ORDER BY seq");
+    if (!rows)
+        return rows.error();
     std::ofstream out(path, std::ios::app | std::ios::binary);
-    if (!out) return Error{"case.custody", "cannot append to " + path};
+    if (!out)
+        return Error{"case.custody", "cannot append to " + path};
     const Table& t = rows.value();
     for (size_t r = 0; r < t.rows.size(); ++r) {
-        CustodyEntry e{std::atoll(t.Cell(r, 0).c_str()), t.Cell(r, 1), t.Cell(r, 2),
-                       t.Cell(r, 3), t.Cell(r, 4), t.Cell(r, 5)};
+        CustodyEntry e = CustodyFromRow(t, r);
         out << e.JsonLine() << "\n";
     }
     return Ok{};
@@ -298,23 +337,27 @@ Status CaseStore::SyncJournal() {
 
 Result<std::set<std::string>> CaseStore::IngestedHashes() {
     auto t = conn_->Query("SELECT sha256 FROM files");
-    if (!t) return t.error();
+    if (!t)
+        return t.error();
     std::set<std::string> out;
-    for (size_t r = 0; r < t.value().rows.size(); ++r) out.insert(t.value().Cell(r, 0));
+    for (size_t r = 0; r < t.value().rows.size(); ++r)
+        out.insert(t.value().Cell(r, 0));
     return out;
 }
 
-Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
-                                                          std::string_view action,
+Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con, std::string_view action,
                                                           std::vector<std::string> details_json) {
     std::vector<CustodyEntry> entries;
-    if (details_json.empty()) return entries;
+    if (details_json.empty())
+        return entries;
     // One appender for all of them: a prepared INSERT per entry cost more than the rest of a
     // small file's ingest.
     auto app = Appender::Open(con, "custody");
-    if (!app) return app.error();
+    if (!app)
+        return app.error();
     std::string time = FormatIsoTime(NowMs(), true);
-    if (time.find('.') == std::string::npos) time.insert(time.size() - 1, ".000");
+    if (time.find('.') == std::string::npos)
+        time.insert(time.size() - 1, ".000");
     Appender& a = *app.value();
     for (auto& details : details_json) {
         CustodyEntry e;
@@ -330,26 +373,32 @@ Result<std::vector<CustodyEntry>> CaseStore::StageCustody(Connection& con,
         a.Str(e.details, false);
         a.Str(e.prev_hash, false);
         a.Str(e.hash, false);
-        if (auto st = a.EndRow(); !st) return st.error();
+        if (auto st = a.EndRow(); !st)
+            return st.error();
         entries.push_back(std::move(e));
     }
-    if (auto st = a.Flush(); !st) return st.error();
+    if (auto st = a.Flush(); !st)
+        return st.error();
     return entries;
 }
 
 void CaseStore::CustodyCommitted(const std::vector<CustodyEntry>& entries) {
-    if (entries.empty()) return;
+    if (entries.empty())
+        return;
     last_seq_ = entries.back().seq;
     last_hash_ = entries.back().hash;
     std::string lines;
-    for (const auto& e : entries) lines += e.JsonLine() + "\n";
+    for (const auto& e : entries)
+        lines += e.JsonLine() + "\n";
     std::ofstream out(CustodyPath(dir_), std::ios::app | std::ios::binary);
     out << lines;
 }
 
 Result<CustodyEntry> CaseStore::RecordCustody(std::string_view action, std::string details_json) {
-    if (read_only_) return Error{"case.read_only", "the case is open read-only"};
-    if (auto st = conn_->Exec("BEGIN TRANSACTION"); !st) return st.error();
+    if (read_only_)
+        return Error{"case.read_only", "the case is open read-only"};
+    if (auto st = conn_->Exec("BEGIN TRANSACTION"); !st)
+        return st.error();
     std::vector<std::string> details;
     details.push_back(std::move(details_json));
     auto e = StageCustody(*conn_, action, std::move(details));
@@ -378,8 +427,7 @@ CustodyCheck CaseStore::CheckCustody() {
     std::vector<std::string> lines;
     std::string prev = kGenesisHash;
     for (size_t r = 0; r < t.rows.size(); ++r) {
-        CustodyEntry e{std::atoll(t.Cell(r, 0).c_str()), t.Cell(r, 1), t.Cell(r, 2),
-                       t.Cell(r, 3), t.Cell(r, 4), t.Cell(r, 5)};
+        CustodyEntry e = CustodyFromRow(t, r);
         if (e.seq != int64_t(r) + 1)
             check.problems.push_back("custody entry " + std::to_string(r + 1) + " is missing");
         if (e.prev_hash != prev)
@@ -396,7 +444,8 @@ CustodyCheck CaseStore::CheckCustody() {
     std::string line;
     size_t n = 0;
     while (std::getline(in, line)) {
-        if (line.empty()) continue;
+        if (line.empty())
+            continue;
         if (n >= lines.size())
             check.problems.push_back("custody.jsonl line " + std::to_string(n + 1) +
                                      " has no entry in the custody table");

@@ -19,7 +19,8 @@ namespace cloudsift::store {
 
 //! Version of the case schema written to meta.schema_version.
 //! 2: events.mentions (the identifiers each record names; see AppendMentions).
-inline constexpr int kSchemaVersion = 2;
+//! 3: events.request_parameters / response_elements (CloudTrail payloads as JSON text).
+inline constexpr int kSchemaVersion = 3;
 //! File name of the database inside a case directory.
 inline constexpr const char* kCaseDbName = "case.duckdb";
 //! SHA-256 hex of nothing-before-the-first-entry.
@@ -106,7 +107,9 @@ private:
 //! Hex SHA-256 of data.
 std::string Sha256Hex(std::string_view data);
 
-//! The SQL that (re)creates the cloudtrail_logs view and the Athena-compatibility macros.
-std::string CloudTrailViewSql();
+//! The SQL that (re)creates the cloudtrail_logs view and the Athena-compatibility macros for a
+//! case of the given schema version (from 3 on the payload columns back requestparameters and
+//! responseelements; before, every event's raw record does).
+std::string CloudTrailViewSql(int schema_version);
 
 } // namespace cloudsift::store

@@ -176,10 +176,27 @@ std::string_view EntityKindName(EntityKind k) {
 
 namespace {
 
+// The schema version the case was created with (0 when unreadable): every event of a case has
+// the columns of its version (mentions from 2, request_parameters / response_elements from 3).
+int CaseSchemaVersion(Connection& con) {
+    auto t = con.Query("SELECT value FROM meta WHERE key = 'schema_version'");
+    return t.ok() && !t.value().rows.empty() ? std::atoi(t.value().Cell(0, 0).c_str()) : 0;
+}
+
 // Whether every event of the case has its mentions column (cases created with schema 2 on).
 bool HasMentions(Connection& con) {
-    auto t = con.Query("SELECT value FROM meta WHERE key = 'schema_version'");
-    return t.ok() && !t.value().rows.empty() && std::atoi(t.value().Cell(0, 0).c_str()) >= 2;
+    return CaseSchemaVersion(con) >= 2;
+}
+
+// SQL for the string at path inside a CloudTrail payload ("responseElements" or
+// "requestParameters" followed by a JSON path such as ".credentials.accessKeyId"): from the
+// payload column when every event has it (payload_columns), else from the raw record.
+std::string PayloadString(bool payload_columns, std::string_view member, std::string_view path) {
+    if (!payload_columns)
+        return "json_extract_string(raw, '$." + std::string(member) + std::string(path) + "')";
+    return "json_extract_string(" +
+           std::string(member == "responseElements" ? "response_elements" : "request_parameters") +
+           ", '$" + std::string(path) + "')";
 }
 
 // Where an access key, instance id or ARN v (quoted) is named: the mentions column when the
@@ -317,7 +334,12 @@ Result<std::vector<Section>> EntityProfile(Connection& con, const std::string& v
 
 Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_t max_depth) {
     Lineage out;
-    const bool mentions = HasMentions(con); // asked once, not once per link
+    // Asked once, not once per link.
+    const int version = CaseSchemaVersion(con);
+    const bool mentions = version >= 2, payload = version >= 3;
+    auto response = [&](std::string_view path) {
+        return PayloadString(payload, "responseElements", path);
+    };
     std::set<std::string> visited;
     std::string cur = key;
     static const std::regex kInstanceSession(R"(:assumed-role/([^/]+)/(i-[0-9a-f]{8,17})$)");
@@ -338,17 +360,12 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
         auto issued = con.Query(
             "SELECT " + std::string(kIso) +
             " AS t, action, coalesce(actor_arn, actor_name) AS "
-            "caller, access_key, region, account, src_ip, json_extract_string(raw, "
-            "'$.responseElements.assumedRoleUser.arn') AS new_arn FROM events WHERE ((action || "
-            "'') IN " +
+            "caller, access_key, region, account, src_ip, " +
+            response(".assumedRoleUser.arn") + " AS new_arn FROM events WHERE ((action || '') IN " +
             kIssuers + " OR action = 'CreateAccessKey') AND " + NamedIn(mentions, k) +
-            " AND (((action || '') IN " + kIssuers +
-            " AND json_extract_string(raw, "
-            "'$.responseElements.credentials.accessKeyId') = " +
-            k +
-            ") OR (action = "
-            "'CreateAccessKey' AND json_extract_string(raw, "
-            "'$.responseElements.accessKey.accessKeyId') = " +
+            " AND (((action || '') IN " + kIssuers + " AND " +
+            response(".credentials.accessKeyId") + " = " + k +
+            ") OR (action = 'CreateAccessKey' AND " + response(".accessKey.accessKeyId") + " = " +
             k + ")) ORDER BY event_time, event_id LIMIT 1");
         if (!issued)
             return issued.error();
@@ -429,10 +446,11 @@ Result<Lineage> CredentialLineage(Connection& con, const std::string& key, size_
     auto children = con.Query(
         "SELECT " + std::string(kIso) +
         " AS time, access_key AS by_key, action, "
-        "coalesce(json_extract_string(raw, '$.responseElements.credentials.accessKeyId'), "
-        "json_extract_string(raw, '$.responseElements.accessKey.accessKeyId')) AS new_key, "
-        "coalesce(json_extract_string(raw, '$.responseElements.assumedRoleUser.arn'), "
-        "json_extract_string(raw, '$.requestParameters.userName')) AS new_principal, region "
+        "coalesce(" +
+        response(".credentials.accessKeyId") + ", " + response(".accessKey.accessKeyId") +
+        ") AS new_key, coalesce(" + response(".assumedRoleUser.arn") + ", " +
+        PayloadString(payload, "requestParameters", ".userName") +
+        ") AS new_principal, region "
         "FROM events WHERE access_key IN (" +
         keys + ") AND (action IN " + kIssuers +
         " OR action = 'CreateAccessKey') AND new_key IS NOT NULL ORDER BY event_time, by_key, "

@@ -229,6 +229,14 @@ void EventBatch::Add(const Record& rec) {
                        {n.access_key, n.actor_arn, n.session_issuer});
         put(mentions_);
     }
+    // The request and response payloads on their own: a query reading them (role assumed, group
+    // changed, key created) then decompresses a few hundred bytes per event, not the whole record.
+    for (std::string_view member : {"requestParameters", "responseElements"}) {
+        uint32_t off = uint32_t(arena_.size());
+        if (cloudtrail)
+            rec.event.AppendMemberJson(member, arena_);
+        spans_.push_back({off, uint32_t(arena_.size() - off)});
+    }
     times_.push_back(n.time);
     lines_.push_back(rec.line);
     idx_.push_back(rec.index);

@@ -32,8 +32,9 @@ class EventBatch {
 public:
     //! CloudTrail native fields kept as columns (ct_*), in `events` table order.
     static constexpr size_t kNativeCols = 25;
-    //! Number of string columns kept per record (normalized, native, raw, mentions).
-    static constexpr size_t kStrCols = 31 + kNativeCols + 2;
+    //! Number of string columns kept per record (normalized, native, raw, mentions, and the
+    //! request_parameters / response_elements JSON of CloudTrail records).
+    static constexpr size_t kStrCols = 31 + kNativeCols + 4;
     //! Copies rec (its Normalized fields and Event::AppendJson) into the batch.
     void Add(const Record& rec);
     //! Empties the batch, keeping its memory for the next records.

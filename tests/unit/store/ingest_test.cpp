@@ -288,13 +288,48 @@ TEST(Ingest, MentionsColumnNamesWhatEachRecordNames) {
     EXPECT_EQ(p.value()[0].table.Cell(0, "as_target"), "1");
 }
 
+// requestparameters / responseelements come from the payload columns and hold the same JSON as
+// the raw record's members; events without them (or with null) have NULL.
+TEST(Ingest, PayloadColumnsHoldTheRecordsRequestAndResponse) {
+    IngestedCase c;
+    auto t = c.cs->conn().Query(
+        "SELECT count(*) AS n, "
+        "count(*) FILTER (WHERE request_parameters IS NOT NULL) AS with_request, "
+        "count(*) FILTER (WHERE response_elements IS NOT NULL) AS with_response, "
+        "count(*) FILTER (WHERE CAST(json(request_parameters) AS VARCHAR) IS DISTINCT FROM "
+        "NULLIF(CAST(json_extract(raw, '$.requestParameters') AS VARCHAR), 'null')) AS "
+        "bad_request, "
+        "count(*) FILTER (WHERE CAST(json(response_elements) AS VARCHAR) IS DISTINCT FROM "
+        "NULLIF(CAST(json_extract(raw, '$.responseElements') AS VARCHAR), 'null')) AS bad_response "
+        "FROM events WHERE source_type LIKE 'cloudtrail%'");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    EXPECT_GT(std::stoi(t.value().Cell(0, "with_request")), 0);
+    EXPECT_GT(std::stoi(t.value().Cell(0, "with_response")), 0);
+    EXPECT_LT(std::stoi(t.value().Cell(0, "with_response")), std::stoi(t.value().Cell(0, "n")));
+    EXPECT_EQ(t.value().Cell(0, "bad_request"), "0");
+    EXPECT_EQ(t.value().Cell(0, "bad_response"), "0");
+    auto other = c.cs->conn().Query("SELECT count(*) FROM events WHERE source_type NOT LIKE "
+                                    "'cloudtrail%' AND (request_parameters IS NOT NULL OR "
+                                    "response_elements IS NOT NULL)");
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(other.value().Cell(0, 0), "0");
+    auto key = c.cs->conn().Query(
+        "SELECT json_extract_scalar(responseelements, '$.credentials.accessKeyId'), "
+        "json_extract_scalar(requestparameters, '$.roleArn') FROM cloudtrail_logs "
+        "WHERE eventid = 'evt-0105'");
+    ASSERT_TRUE(key.ok()) << key.error().message;
+    EXPECT_EQ(key.value().Cell(0, 0), "ASIAPIVOT0000000001");
+    EXPECT_EQ(key.value().Cell(0, 1), "arn:aws:iam::444455556666:role/CrossAccount");
+}
+
 // A case created before the mentions column gains it for new events and keeps answering
 // entity and lineage questions from the raw records of the older ones.
 TEST(Ingest, CaseWithoutMentionsIsUpgradedAndStillAnswers) {
     IngestedCase c;
     auto before = EntityProfile(c.cs->conn(), "ASIAPIVOT0000000001");
     ASSERT_TRUE(before.ok());
-    ASSERT_TRUE(c.cs->conn().Exec("ALTER TABLE events DROP COLUMN mentions").ok());
+    for (const char* col : {"mentions", "request_parameters", "response_elements"})
+        ASSERT_TRUE(c.cs->conn().Exec(std::string("ALTER TABLE events DROP COLUMN ") + col).ok());
     ASSERT_TRUE(c.cs->conn().Exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'").ok());
     std::string dir = c.cs->dir();
     c.cs.reset();

@@ -1,5 +1,6 @@
 #include "common/sanitize.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -155,7 +156,8 @@ std::string CsvCell(std::string_view s) {
             f == '%')
             safe.insert(safe.begin(), '\'');
     }
-    bool quote = safe.find_first_of(",\"\n\r") != std::string::npos;
+    bool quote = std::any_of(safe.begin(), safe.end(),
+                             [](char c) { return c == ',' || c == '"' || c == '\n' || c == '\r'; });
     if (!quote)
         return safe;
     std::string out = "\"";
@@ -166,6 +168,27 @@ std::string CsvCell(std::string_view s) {
     }
     out += '"';
     return out;
+}
+
+void AppendCsvCell(std::string& out, std::string_view s) {
+    // Printable ASCII without a comma or a quote needs neither escaping nor quoting; only its
+    // first byte can make it a formula.
+    bool plain = true;
+    for (char c : s) {
+        const auto b = static_cast<uint8_t>(c);
+        if (b < 0x20 || b >= 0x7F || c == ',' || c == '"') {
+            plain = false;
+            break;
+        }
+    }
+    if (plain && !s.empty()) {
+        const char f = s.front();
+        plain = !(f == '=' || f == '+' || f == '-' || f == '@' || f == '|' || f == '%');
+    }
+    if (plain)
+        out.append(s);
+    else
+        out += CsvCell(s);
 }
 
 std::string HtmlEscape(std::string_view s) {

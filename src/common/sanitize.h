@@ -14,6 +14,9 @@ std::string TerminalSafe(std::string_view s);
 //! RFC 4180 quoting when needed.
 std::string CsvCell(std::string_view s);
 
+//! Appends CsvCell(s) to out; plain printable ASCII cells go straight in.
+void AppendCsvCell(std::string& out, std::string_view s);
+
 //! HTML-escaped text (& < > " ') with control characters removed.
 std::string HtmlEscape(std::string_view s);
 

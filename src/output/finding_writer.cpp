@@ -79,7 +79,7 @@ void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings) {
         for (const auto& c : cells) {
             if (!first) out.text() += ',';
             first = false;
-            out.text() += CsvCell(c);
+            AppendCsvCell(out.text(), c);
         }
         out.text() += "\r\n";
         out.Wrote();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "common/sanitize.h"
 
@@ -219,6 +220,9 @@ Status Connection::QueryBatches(const std::string& sql, size_t batch_rows,
     Table batch;
     batch.columns = std::move(names);
     const size_t ncol = batch.columns.size();
+    // Rows handed on are kept for the next batch, so their cells' memory is reused rather than
+    // allocated again for every row.
+    std::vector<std::vector<std::optional<std::string>>> spare;
     Status status = Ok{};
     bool handed = false;
     while (status) {
@@ -227,20 +231,33 @@ Status Connection::QueryBatches(const std::string& sql, size_t batch_rows,
             break;
         idx_t rows = duckdb_data_chunk_get_size(chunk);
         size_t first = batch.rows.size();
-        batch.rows.resize(first + rows, std::vector<std::optional<std::string>>(ncol));
+        for (idx_t r = 0; r < rows; ++r) {
+            if (spare.empty()) {
+                batch.rows.emplace_back(ncol);
+            } else {
+                batch.rows.push_back(std::move(spare.back()));
+                spare.pop_back();
+            }
+        }
         for (size_t c = 0; c < ncol; ++c) {
             duckdb_vector v = duckdb_data_chunk_get_vector(chunk, c);
             auto* data = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
             uint64_t* valid = duckdb_vector_get_validity(v);
-            for (idx_t r = 0; r < rows; ++r)
-                if (duckdb_validity_row_is_valid(valid, r))
-                    batch.rows[first + r][c].emplace(duckdb_string_t_data(&data[r]),
-                                                     duckdb_string_t_length(data[r]));
+            for (idx_t r = 0; r < rows; ++r) {
+                std::optional<std::string>& cell = batch.rows[first + r][c];
+                if (!duckdb_validity_row_is_valid(valid, r))
+                    cell.reset();
+                else if (cell)
+                    cell->assign(duckdb_string_t_data(&data[r]), duckdb_string_t_length(data[r]));
+                else
+                    cell.emplace(duckdb_string_t_data(&data[r]), duckdb_string_t_length(data[r]));
+            }
         }
         duckdb_destroy_data_chunk(&chunk);
         if (batch.rows.size() >= batch_rows) {
             status = each(batch);
             handed = true;
+            std::move(batch.rows.begin(), batch.rows.end(), std::back_inserter(spare));
             batch.rows.clear();
         }
     }

@@ -68,7 +68,7 @@ void BatchRenderer::Add(const Table& batch) {
         for (const auto& row : batch.rows) {
             for (size_t c = 0; c < row.size(); ++c) {
                 if (c) buf_ += ',';
-                if (row[c]) buf_ += CsvCell(*row[c]);
+                if (row[c]) AppendCsvCell(buf_, *row[c]);
             }
             buf_ += '\n';
         }

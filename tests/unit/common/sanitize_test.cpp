@@ -56,10 +56,13 @@ TEST(ValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
     const std::string valid = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 plain ascii text";
     EXPECT_EQ(ValidUtf8(valid, scratch).data(), valid.data());
     const std::string fffd = "\xef\xbf\xbd";
-    EXPECT_EQ(ValidUtf8("a\xff" "b", scratch), "a" + fffd + "b");
-    EXPECT_EQ(ValidUtf8("\xc3", scratch), fffd);                           // truncated
-    EXPECT_EQ(ValidUtf8("\xc0\xaf", scratch), fffd + fffd);               // overlong
-    EXPECT_EQ(ValidUtf8("\xed\xa0\x80", scratch), fffd + fffd + fffd);   // surrogate
+    EXPECT_EQ(ValidUtf8("a\xff"
+                        "b",
+                        scratch),
+              "a" + fffd + "b");
+    EXPECT_EQ(ValidUtf8("\xc3", scratch), fffd);                                  // truncated
+    EXPECT_EQ(ValidUtf8("\xc0\xaf", scratch), fffd + fffd);                       // overlong
+    EXPECT_EQ(ValidUtf8("\xed\xa0\x80", scratch), fffd + fffd + fffd);            // surrogate
     EXPECT_EQ(ValidUtf8("\xf4\x90\x80\x80", scratch), fffd + fffd + fffd + fffd); // > U+10FFFF
     for (size_t pos = 0; pos < 24; ++pos) {
         std::string s(pos, 'x');
@@ -86,8 +89,13 @@ TEST(TerminalSafe, EveryKindOfByteAnywhere) {
         {"line\nnext\r", "line\\x0anext\\x0d"},
         {"del\x7f", "del\\x7f"},
         {"caf\xc3\xa9 \xf0\x9f\x94\x91 ok", "caf\xc3\xa9 \xf0\x9f\x94\x91 ok"},
-        {"csi\xc2\x9b" "31m", "csi\\x9b31m"},
-        {"bad\xff\xfe" "bytes", "bad\\xff\\xfe" "bytes"},
+        {"csi\xc2\x9b"
+         "31m",
+         "csi\\x9b31m"},
+        {"bad\xff\xfe"
+         "bytes",
+         "bad\\xff\\xfe"
+         "bytes"},
         {"\xc3", "\\xc3"},
         {std::string("nul\0mid", 7), "nul\\x00mid"},
     };
@@ -98,6 +106,24 @@ TEST(TerminalSafe, EveryKindOfByteAnywhere) {
 TEST(CsvCell, GuardsFormulas) {
     EXPECT_EQ(CsvCell("=1+1"), "'=1+1");
     EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+}
+
+// The appending form takes a shortcut for plain cells; it must give CsvCell's text for every
+// kind of cell, and append rather than replace.
+TEST(CsvCell, AppendingFormGivesTheSameCells) {
+    const std::string cells[] = {"",           "plain",       "=1+1",        "+x",
+                                 "-2",         "@SUM(A1)",    "|cmd",        "%0A",
+                                 "\tx",        "\rx",         "a,b",         "say \"hi\"",
+                                 "two\nlines", "\x1b[31mred", "caf\xc3\xa9", "bad\xff",
+                                 "\xc2\x9bx",  "a=b",         "ends with ,", "~tilde~"};
+    for (const std::string& c : cells) {
+        std::string out = "prefix;";
+        AppendCsvCell(out, c);
+        EXPECT_EQ(out, "prefix;" + CsvCell(c)) << c;
+    }
+    std::string out;
+    AppendCsvCell(out, "=cmd|' /C calc'!A0");
+    EXPECT_EQ(out.front(), '\'');
 }
 
 TEST(SharedText, SharesAndCompares) {

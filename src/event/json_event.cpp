@@ -208,17 +208,17 @@ void JsonEvent::AppendJson(std::string& out) const {
     out += simdjson::minify(root_);
 }
 
+bool JsonEvent::Member(std::string_view key, simdjson::dom::element& out) const {
+    if (index_state_ >= 0 && TopLevel(key, out))
+        return true;
+    if (index_state_ > 0 || root_.type() != simdjson::dom::element_type::OBJECT)
+        return false; // indexed without that key, or not an object
+    return simdjson::dom::object(root_).at_key(key).get(out) == simdjson::SUCCESS;
+}
+
 bool JsonEvent::AppendMemberJson(std::string_view key, std::string& out) const {
     simdjson::dom::element child;
-    if (!(index_state_ >= 0 && TopLevel(key, child))) {
-        if (index_state_ > 0 || root_.type() != simdjson::dom::element_type::OBJECT)
-            return false; // indexed without that key, or not an object
-        auto found = simdjson::dom::object(root_).at_key(key);
-        if (found.error())
-            return false;
-        child = found.value_unsafe();
-    }
-    if (child.is_null())
+    if (!Member(key, child) || child.is_null())
         return false;
     out += simdjson::minify(child);
     return true;

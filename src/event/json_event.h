@@ -40,6 +40,9 @@ public:
     //! Appends the original text when the source knows it, else the object minified.
     void AppendJson(std::string& out) const override;
     bool AppendMemberJson(std::string_view key, std::string& out) const override;
+    //! The top-level member key (the first one when repeated), through the same key index rule
+    //! lookups use; false when the record is not an object or has no such member.
+    bool Member(std::string_view key, simdjson::dom::element& out) const;
     //! The underlying DOM element.
     simdjson::dom::element root() const { return root_; }
 

@@ -286,14 +286,15 @@ private:
 
     void Emit(element ev, uint64_t line, const SourceText* source = nullptr,
               uint64_t source_index = 0) {
+        JsonEvent event(ev, source, source_index);
         Normalized norm;
-        NormalizeCloudTrail(ev, norm, scratch_);
-        if (Str(At(ev, "eventType")) == kInsightType) {
+        NormalizeCloudTrail(event, norm, scratch_);
+        element type;
+        if (event.Member("eventType", type) && Str(type) == kInsightType) {
             ++insights_;
             norm.source_type = "cloudtrail-insight";
             norm.logsource.service = "cloudtrail_insight";
         }
-        JsonEvent event(ev, source, source_index);
         emit_(Record{event, norm, line, index_++});
     }
 
@@ -536,24 +537,34 @@ bool LooksLikeCloudTrailEvent(element e) {
 }
 
 void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) {
+    NormalizeCloudTrail(JsonEvent(ev), n, scratch);
+}
+
+void NormalizeCloudTrail(const JsonEvent& ev, Normalized& n, CloudTrailScratch& scratch) {
+    // Top-level members through the event's key index (a linear key scan per lookup was most
+    // of the normalization); nested ones with At.
+    auto top = [&](std::string_view key) {
+        element v;
+        return ev.Member(key, v) ? v : Absent();
+    };
     n = Normalized{};
     n.cls = EventClass::ApiActivity;
     n.logsource.product = "aws";
     n.logsource.service = "cloudtrail";
     n.source_type = "cloudtrail";
-    std::string_view time = Str(At(ev, "eventTime"));
+    std::string_view time = Str(top("eventTime"));
     if (auto t = ParseIsoTime(time))
         n.time = *t;
-    n.event_id = Str(At(ev, "eventID"));
-    n.action = Str(At(ev, "eventName"));
-    n.service = Str(At(ev, "eventSource"));
-    n.src_ip = Str(At(ev, "sourceIPAddress"));
-    n.user_agent = Str(At(ev, "userAgent"));
-    n.region = Str(At(ev, "awsRegion"));
-    n.error_code = Str(At(ev, "errorCode"));
-    n.error_message = Str(At(ev, "errorMessage"));
+    n.event_id = Str(top("eventID"));
+    n.action = Str(top("eventName"));
+    n.service = Str(top("eventSource"));
+    n.src_ip = Str(top("sourceIPAddress"));
+    n.user_agent = Str(top("userAgent"));
+    n.region = Str(top("awsRegion"));
+    n.error_code = Str(top("errorCode"));
+    n.error_message = Str(top("errorMessage"));
 
-    element ui = At(ev, "userIdentity");
+    element ui = top("userIdentity");
     n.actor_type = Str(At(ui, "type"));
     n.actor_arn = Str(At(ui, "arn"));
     n.access_key = Str(At(ui, "accessKeyId"));
@@ -561,7 +572,7 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
     element issuer = At(ctx, "sessionIssuer");
     n.session_issuer = Str(At(issuer, "arn"));
     n.mfa = Str(At(At(ctx, "attributes"), "mfaAuthenticated"));
-    n.account = Str(At(ev, "recipientAccountId"));
+    n.account = Str(top("recipientAccountId"));
     if (n.account.empty())
         n.account = Str(At(ui, "accountId"));
 
@@ -585,10 +596,10 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
 
     bool failed = !n.error_code.empty();
     if (n.action == "ConsoleLogin") {
-        element resp = At(ev, "responseElements");
+        element resp = top("responseElements");
         if (Str(At(resp, "ConsoleLogin")) == "Failure")
             failed = true;
-        std::string_view mfa_used = Str(At(At(ev, "additionalEventData"), "MFAUsed"));
+        std::string_view mfa_used = Str(At(top("additionalEventData"), "MFAUsed"));
         if (mfa_used == "Yes")
             n.mfa = "true";
         else if (mfa_used == "No")
@@ -596,13 +607,13 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
     }
     n.outcome = failed ? "failure" : "success";
 
-    element resources = At(ev, "resources");
+    element resources = top("resources");
     simdjson::dom::array arr;
     if (resources.get_array().get(arr) == simdjson::SUCCESS && arr.size() > 0) {
         n.resource = Str(At(arr.at(0).value_unsafe(), "ARN"));
     }
     if (n.resource.empty()) {
-        element req = At(ev, "requestParameters");
+        element req = top("requestParameters");
         std::string_view bucket = Str(At(req, "bucketName"));
         if (!bucket.empty()) {
             std::string_view key = Str(At(req, "key"));
@@ -625,7 +636,7 @@ void NormalizeCloudTrail(element ev, Normalized& n, CloudTrailScratch& scratch) 
         }
     }
     if (n.instance_id.empty()) {
-        std::string_view id = Str(At(At(ev, "requestParameters"), "instanceId"));
+        std::string_view id = Str(At(top("requestParameters"), "instanceId"));
         if (StartsWith(id, "i-"))
             n.instance_id = id;
     }

@@ -5,13 +5,15 @@
 //              | envelope | event                               a single event (pretty-printed)
 //   jsonl     := ((event | envelope | lookup) '\n')*            Lake / Athena / SIEM exports
 //   lookup    := '{' … "CloudTrailEvent" ':' <string holding an event as JSON> … '}'
-//   envelope  := '{' "detail-type" … "detail" ':' event … '}'  EventBridge "AWS API Call via CloudTrail"
-//   digest    := '{' "digestStartTime" … "logFiles" … '}'      digest files: reported, not hunted
+//   envelope  := '{' "detail-type" … "detail" ':' event … '}'  EventBridge "AWS API Call via
+//   CloudTrail" digest    := '{' "digestStartTime" … "logFiles" … '}'      digest files: reported,
+//   not hunted
 #pragma once
 #include <simdjson.h>
 
 #include <string>
 
+#include "event/json_event.h"
 #include "event/normalized.h"
 #include "formats/format.h"
 
@@ -24,7 +26,12 @@ struct CloudTrailScratch {
 };
 
 //! Fills norm from one CloudTrail event object (views into the DOM and scratch).
-void NormalizeCloudTrail(simdjson::dom::element event, Normalized& norm, CloudTrailScratch& scratch);
+void NormalizeCloudTrail(simdjson::dom::element event, Normalized& norm,
+                         CloudTrailScratch& scratch);
+
+//! The same from the event's JsonEvent, whose top-level key index the lookups build and share
+//! with the rules that read the event next.
+void NormalizeCloudTrail(const JsonEvent& event, Normalized& norm, CloudTrailScratch& scratch);
 
 //! Whether a JSON object looks like a CloudTrail event (has eventName/eventSource/eventVersion).
 bool LooksLikeCloudTrailEvent(simdjson::dom::element e);

@@ -666,7 +666,8 @@ std::vector<Finding> RunBehavior(const std::vector<BehaviorCollector*>& collecto
         if (bool all = principal_gate(p, ps); !ps)
             return all ? apis.size() : 0;
         size_t n = 0;
-        for (const auto& [api, rows_of_api] : apis) {
+        for (const auto& entry : apis) {
+            const auto& api = entry.first; // a plain reference: lambdas cannot capture bindings
             const FirstSeen* s = remembered(p, &api, [&]() -> const FirstSeen* {
                 key_probe.assign("api\x1f").append(p).append("\x1f").append(api);
                 auto found = seen.find(std::string_view(key_probe));

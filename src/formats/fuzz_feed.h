@@ -22,6 +22,9 @@ inline void FuzzFeed(const Format& format, const uint8_t* bytes, size_t size) {
     auto emit = [&](const Record& r) {
         json.clear();
         r.event.AppendJson(json);
+        // The case store's payload columns.
+        r.event.AppendMemberJson("requestParameters", json);
+        r.event.AppendMemberJson("responseElements", json);
         r.event.ForEachLeaf([](const Value&) { return true; });
     };
     if (!format.LineOriented()) {

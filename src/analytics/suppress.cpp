@@ -37,7 +37,7 @@ void SuppressionList::Parse(std::string_view text, std::vector<Problem>& problem
     bool yaml = StartsWith(head, "-") || StartsWith(head, "suppress:") || StartsWith(head, "---");
     if (yaml) {
         if (auto line = YamlParserHazard(text)) {
-            problems.push_back({*line, "',' after a document's top-level flow value"});
+            problems.push_back({*line, kYamlHazardMessage});
             return;
         }
         YAML::Node doc;

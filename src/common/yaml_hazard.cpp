@@ -15,6 +15,23 @@ bool Space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// Whether line, the first line of a block document's root node, starts a mapping ("key: …",
+// "? key") rather than a sequence ("- …") or a scalar (plain, "|", ">").
+bool StartsBlockMapping(std::string_view l) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    if (l.empty() || l[0] == '?')
+        return true;
+    if ((l[0] == '-' && (l.size() == 1 || blank(l[1]))) || l[0] == '|' || l[0] == '>')
+        return false;
+    for (size_t k = 0; k < l.size(); ++k) {
+        if (l[k] == '#' && k > 0 && blank(l[k - 1]))
+            break; // a comment
+        if (l[k] == ':' && (k + 1 == l.size() || blank(l[k + 1])))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 std::optional<size_t> YamlParserHazard(std::string_view t) {
@@ -67,6 +84,11 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 flow_root = false;
         }
         if (!flow_root) { // a block document: move on to the next marker at a line start
+            // After a root sequence or scalar (ended by a comment or by its indentation) a line
+            // that starts with ',' hangs the parser too; under a mapping root it is an error.
+            size_t eol = t.find('\n', i);
+            const bool mapping =
+                StartsBlockMapping(t.substr(i, eol == std::string_view::npos ? eol : eol - i));
             for (;;) {
                 skip_to_eol();
                 if (i >= t.size())
@@ -74,12 +96,21 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 advance(1);
                 if (DocumentMarker(t, i))
                     break;
+                if (!mapping) {
+                    size_t j = i;
+                    while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
+                        ++j;
+                    if (j < t.size() && t[j] == ',')
+                        return line;
+                }
             }
             continue;
         }
-        // A flow root: scan the document to its end (the next marker at a line start).
+        // A flow root: scan the document to its end (the next marker at a line start). Once the
+        // root value is complete only blanks and comments may follow (or ':' when the value is
+        // the key of a block mapping); anything else is refused, as the parser may hang on it.
         int depth = 0;
-        bool line_start = false, token_start = true;
+        bool line_start = false, token_start = true, root_done = false, key_root = false;
         while (i < t.size()) {
             char c = t[i];
             if (line_start && DocumentMarker(t, i))
@@ -92,6 +123,20 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             }
             if (c == '#' && token_start) {
                 skip_to_eol();
+                continue;
+            }
+            if (key_root) { // a block mapping: its lines are not flow text
+                advance(1);
+                continue;
+            }
+            if (root_done) {
+                if (c == ':') {
+                    key_root = true;
+                } else if (!Space(c)) {
+                    return line;
+                }
+                token_start = true;
+                advance(1);
                 continue;
             }
             if ((c == '"' || c == '\'') && token_start) {
@@ -112,12 +157,13 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 }
                 advance(1);
                 token_start = false;
+                root_done = depth == 0;
                 continue;
             }
             if (c == '[' || c == '{')
                 ++depth;
-            if ((c == ']' || c == '}') && depth > 0)
-                --depth;
+            if ((c == ']' || c == '}') && depth > 0 && --depth == 0)
+                root_done = true;
             if (c == ',' && depth == 0)
                 return line;
             token_start =

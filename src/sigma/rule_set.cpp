@@ -158,7 +158,7 @@ struct RuleSet::Impl {
         }
         if (auto line = YamlParserHazard(yaml)) {
             rep.diagnostics.push_back({DKind::Error, rep.file, int(*line), 0, "", "yaml.parse",
-                                       "',' after a document's top-level flow value"});
+                                       kYamlHazardMessage});
             return;
         }
         std::vector<YAML::Node> docs;
@@ -195,7 +195,7 @@ struct RuleSet::Impl {
             if (auto line = YamlParserHazard(text)) {
                 YAML::Mark mark = YAML::Mark::null_mark();
                 mark.line = int(*line) - 1;
-                throw YAML::Exception(mark, "',' after a document's top-level flow value");
+                throw YAML::Exception(mark, kYamlHazardMessage);
             }
             const YAML::Node root = YAML::Load(text);
             const YAML::Node nested = root.IsMap() ? root["placeholders"] : YAML::Node();

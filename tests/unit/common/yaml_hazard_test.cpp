@@ -32,11 +32,41 @@ TEST(YamlParserHazard, FindsTopLevelCommaAfterFlowRoot) {
     }
 }
 
+// Found by fuzzing: after a root sequence or scalar that a comment or its indentation ends, a
+// line starting with ',' hangs the parser as well.
+TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
+    const std::pair<const char*, size_t> cases[] = {{"a #c\n,\n", 2},
+                                                    {"a #c\n,", 2},
+                                                    {"a\n#c\n,\n", 3},
+                                                    {"a #c\n ,\n", 2},
+                                                    {"a #c\n\n,\n", 3},
+                                                    {"x #c\n, y\n", 2},
+                                                    {"!t a #c\n,\n", 2},
+                                                    {"&x a #c\n,\n", 2},
+                                                    {"- a #c\n,\n", 2},
+                                                    {"- a\n,\n", 2},
+                                                    {"- |\n b\n,\n", 3},
+                                                    {"|\n a\n,\n", 3},
+                                                    {">\n a\n,\n", 3},
+                                                    {"title: x\n---\nET\t/x\t #c\n,\n", 4},
+                                                    // after a quoted or flow root, any text
+                                                    {" \"{\n \"eV{\n \"e\",\n", 2},
+                                                    {"[1] x", 1},
+                                                    {"'a'\n\n b", 3}};
+    for (const auto& [text, line] : cases) {
+        auto got = YamlParserHazard(text);
+        ASSERT_TRUE(got.has_value()) << text;
+        EXPECT_EQ(*got, line) << text;
+    }
+}
+
 TEST(YamlParserHazard, ValidYamlPasses) {
-    for (const char* text : {"a: 1,", "{a: 1}#c,", "a: |\n  [1],\n", "# [1],", "[1, 2]",
-                             "title: x\ndetection:\n  sel:\n    a: [1, 2]\n  condition: sel\n",
-                             "{a: 'it''s', b: \"q\\\"\"}", "a: \"x\"\n---\ntitle: y, z\n",
-                             "\"title\": Foo, bar\n", ""})
+    for (const char* text :
+         {"a: 1,", "{a: 1}#c,", "a: |\n  [1],\n", "# [1],", "[1, 2]",
+          "title: x\ndetection:\n  sel:\n    a: [1, 2]\n  condition: sel\n",
+          "{a: 'it''s', b: \"q\\\"\"}", "a: \"x\"\n---\ntitle: y, z\n", "\"title\": Foo, bar\n",
+          "tags: [a\n  , b]\n", "a: b #c\n,\n", "- a, b\n- c\n", "? a\n,\n", "a: |\n  x\n  , y\n",
+          "[a, b]: c, d\n", "{a: 1} # c\n# d\n", "\"s\"\n---\nx: 1\n", ""})
         EXPECT_FALSE(YamlParserHazard(text).has_value()) << text;
 }
 

@@ -15,6 +15,12 @@ bool Space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// Whether c may stand in a tag after its '!' (letters, digits, "-#;/?:@&=+$_.~*'()%!").
+bool TagChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-#;/?:@&=+$_.~*'()%!").find(c) != std::string_view::npos;
+}
+
 // Whether line, the first line of a block document's root node, starts a mapping ("key: …",
 // "? key") rather than a sequence ("- …") or a scalar (plain, "|", ">").
 bool StartsBlockMapping(std::string_view l) {
@@ -60,7 +66,19 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             } else if (at_line_start && DocumentMarker(t, i)) {
                 advance(3);
                 at_line_start = false;
-            } else if (c == '&' || c == '!') { // anchor or tag before the root node
+            } else if (c == '!') { // a tag before the root node: !<verbatim> or !handle!suffix
+                ++i;
+                if (i < t.size() && t[i] == '<') {
+                    while (i < t.size() && t[i] != '>' && t[i] != '\n')
+                        ++i;
+                    if (i < t.size() && t[i] == '>')
+                        ++i;
+                } else {
+                    while (i < t.size() && TagChar(t[i])) // the parser's set: '"' ends it
+                        ++i;
+                }
+                at_line_start = false;
+            } else if (c == '&') { // an anchor before the root node
                 // The name ends at a space or a flow indicator (which then starts a token).
                 while (i < t.size() && !Space(t[i]) && t[i] != ',' && t[i] != '[' && t[i] != ']' &&
                        t[i] != '{' && t[i] != '}')

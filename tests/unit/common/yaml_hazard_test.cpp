@@ -52,7 +52,10 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                     // after a quoted or flow root, any text
                                                     {" \"{\n \"eV{\n \"e\",\n", 2},
                                                     {"[1] x", 1},
-                                                    {"'a'\n\n b", 3}};
+                                                    {"'a'\n\n b", 3},
+                                                    // a tag ends where the parser ends it
+                                                    {"!\" \",", 1},
+                                                    {"!<tag:a,b> [1],", 1}};
     for (const auto& [text, line] : cases) {
         auto got = YamlParserHazard(text);
         ASSERT_TRUE(got.has_value()) << text;
@@ -61,12 +64,27 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
 }
 
 TEST(YamlParserHazard, ValidYamlPasses) {
-    for (const char* text :
-         {"a: 1,", "{a: 1}#c,", "a: |\n  [1],\n", "# [1],", "[1, 2]",
-          "title: x\ndetection:\n  sel:\n    a: [1, 2]\n  condition: sel\n",
-          "{a: 'it''s', b: \"q\\\"\"}", "a: \"x\"\n---\ntitle: y, z\n", "\"title\": Foo, bar\n",
-          "tags: [a\n  , b]\n", "a: b #c\n,\n", "- a, b\n- c\n", "? a\n,\n", "a: |\n  x\n  , y\n",
-          "[a, b]: c, d\n", "{a: 1} # c\n# d\n", "\"s\"\n---\nx: 1\n", ""})
+    for (const char* text : {"a: 1,",
+                             "{a: 1}#c,",
+                             "a: |\n  [1],\n",
+                             "# [1],",
+                             "[1, 2]",
+                             "title: x\ndetection:\n  sel:\n    a: [1, 2]\n  condition: sel\n",
+                             "{a: 'it''s', b: \"q\\\"\"}",
+                             "a: \"x\"\n---\ntitle: y, z\n",
+                             "\"title\": Foo, bar\n",
+                             "tags: [a\n  , b]\n",
+                             "a: b #c\n,\n",
+                             "- a, b\n- c\n",
+                             "? a\n,\n",
+                             "a: |\n  x\n  , y\n",
+                             "[a, b]: c, d\n",
+                             "{a: 1} # c\n# d\n",
+                             "\"s\"\n---\nx: 1\n",
+                             "!!map {a: 1}\n",
+                             "!<tag:yaml.org,2002:map> {a: 1}\n",
+                             "--- !t\ntitle: x\n",
+                             ""})
         EXPECT_FALSE(YamlParserHazard(text).has_value()) << text;
 }
 

@@ -41,6 +41,15 @@ bool StartsBlockMapping(std::string_view l) {
 } // namespace
 
 std::optional<size_t> YamlParserHazard(std::string_view t) {
+    // Control characters are not allowed in a YAML stream (only tab, LF, CR); the parser has
+    // been seen to hang on one before a ','.
+    for (size_t k = 0, l = 1; k < t.size(); ++k) {
+        const auto c = static_cast<unsigned char>(t[k]);
+        if (c == '\n')
+            ++l;
+        else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
+            return l;
+    }
     size_t i = 0, line = 1;
     auto advance = [&](size_t n) {
         for (size_t k = 0; k < n && i < t.size(); ++k, ++i)

@@ -35,27 +35,31 @@ TEST(YamlParserHazard, FindsTopLevelCommaAfterFlowRoot) {
 // Found by fuzzing: after a root sequence or scalar that a comment or its indentation ends, a
 // line starting with ',' hangs the parser as well.
 TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
-    const std::pair<const char*, size_t> cases[] = {{"a #c\n,\n", 2},
-                                                    {"a #c\n,", 2},
-                                                    {"a\n#c\n,\n", 3},
-                                                    {"a #c\n ,\n", 2},
-                                                    {"a #c\n\n,\n", 3},
-                                                    {"x #c\n, y\n", 2},
-                                                    {"!t a #c\n,\n", 2},
-                                                    {"&x a #c\n,\n", 2},
-                                                    {"- a #c\n,\n", 2},
-                                                    {"- a\n,\n", 2},
-                                                    {"- |\n b\n,\n", 3},
-                                                    {"|\n a\n,\n", 3},
-                                                    {">\n a\n,\n", 3},
-                                                    {"title: x\n---\nET\t/x\t #c\n,\n", 4},
-                                                    // after a quoted or flow root, any text
-                                                    {" \"{\n \"eV{\n \"e\",\n", 2},
-                                                    {"[1] x", 1},
-                                                    {"'a'\n\n b", 3},
-                                                    // a tag ends where the parser ends it
-                                                    {"!\" \",", 1},
-                                                    {"!<tag:a,b> [1],", 1}};
+    const std::pair<std::string_view, size_t> cases[] = {{"a #c\n,\n", 2},
+                                                         {"a #c\n,", 2},
+                                                         {"a\n#c\n,\n", 3},
+                                                         {"a #c\n ,\n", 2},
+                                                         {"a #c\n\n,\n", 3},
+                                                         {"x #c\n, y\n", 2},
+                                                         {"!t a #c\n,\n", 2},
+                                                         {"&x a #c\n,\n", 2},
+                                                         {"- a #c\n,\n", 2},
+                                                         {"- a\n,\n", 2},
+                                                         {"- |\n b\n,\n", 3},
+                                                         {"|\n a\n,\n", 3},
+                                                         {">\n a\n,\n", 3},
+                                                         {"title: x\n---\nET\t/x\t #c\n,\n", 4},
+                                                         // after a quoted or flow root, any text
+                                                         {" \"{\n \"eV{\n \"e\",\n", 2},
+                                                         {"[1] x", 1},
+                                                         {"'a'\n\n b", 3},
+                                                         // a tag ends where the parser ends it
+                                                         {"!\" \",", 1},
+                                                         {"!<tag:a,b> [1],", 1},
+                                                         // control characters
+                                                         {std::string_view("\0,", 2), 1},
+                                                         {"title: x\n\x01\n", 2},
+                                                         {"a: \x7f", 1}};
     for (const auto& [text, line] : cases) {
         auto got = YamlParserHazard(text);
         ASSERT_TRUE(got.has_value()) << text;

@@ -21,20 +21,31 @@ bool TagChar(char c) {
            std::string_view("-#;/?:@&=+$_.~*'()%!").find(c) != std::string_view::npos;
 }
 
-// Whether line, the first line of a block document's root node, starts a mapping ("key: …",
-// "? key") rather than a sequence ("- …") or a scalar (plain, "|", ">").
-bool StartsBlockMapping(std::string_view l) {
+// The kind of a block document's root node, from its first line.
+enum class BlockRoot { Mapping, Sequence, BlockScalar, Plain };
+
+BlockRoot RootKind(std::string_view l) {
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
     if (l.empty() || l[0] == '?')
-        return true;
-    if ((l[0] == '-' && (l.size() == 1 || blank(l[1]))) || l[0] == '|' || l[0] == '>')
-        return false;
+        return BlockRoot::Mapping;
+    if (l[0] == '-' && (l.size() == 1 || blank(l[1])))
+        return BlockRoot::Sequence;
+    if (l[0] == '|' || l[0] == '>')
+        return BlockRoot::BlockScalar;
     for (size_t k = 0; k < l.size(); ++k) {
         if (l[k] == '#' && k > 0 && blank(l[k - 1]))
             break; // a comment
         if (l[k] == ':' && (k + 1 == l.size() || blank(l[k + 1])))
-            return true;
+            return BlockRoot::Mapping;
     }
+    return BlockRoot::Plain;
+}
+
+// Whether line l of a plain scalar holds a comment (a '#' after a blank).
+bool HasComment(std::string_view l) {
+    for (size_t k = 1; k < l.size(); ++k)
+        if (l[k] == '#' && (l[k - 1] == ' ' || l[k - 1] == '\t'))
+            return true;
     return false;
 }
 
@@ -111,11 +122,21 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 flow_root = false;
         }
         if (!flow_root) { // a block document: move on to the next marker at a line start
-            // After a root sequence or scalar (ended by a comment or by its indentation) a line
-            // that starts with ',' hangs the parser too; under a mapping root it is an error.
-            size_t eol = t.find('\n', i);
-            const bool mapping =
-                StartsBlockMapping(t.substr(i, eol == std::string_view::npos ? eol : eol - i));
+            // Once a root sequence or scalar has ended (a comment ends a plain scalar, a line
+            // indented less ends a block scalar, a line that is not an entry ends a sequence)
+            // only comments may follow: the parser hangs on some text there ("- a\n[1],",
+            // "1 #\n\"\","). A line starting with ',' is refused under any root but a mapping.
+            auto line_at = [&](size_t from) {
+                size_t eol = t.find('\n', from);
+                return t.substr(from, eol == std::string_view::npos ? eol : eol - from);
+            };
+            size_t line_begin = i;
+            while (line_begin > 0 && t[line_begin - 1] != '\n')
+                --line_begin;
+            const BlockRoot kind = RootKind(line_at(i));
+            const size_t root_indent = i - line_begin;
+            bool ended = kind == BlockRoot::Plain && HasComment(line_at(i));
+            size_t content_indent = std::string_view::npos; // of a block scalar
             for (;;) {
                 skip_to_eol();
                 if (i >= t.size())
@@ -123,12 +144,37 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 advance(1);
                 if (DocumentMarker(t, i))
                     break;
-                if (!mapping) {
-                    size_t j = i;
-                    while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
-                        ++j;
-                    if (j < t.size() && t[j] == ',')
+                if (kind == BlockRoot::Mapping)
+                    continue;
+                size_t j = i;
+                while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
+                    ++j;
+                if (j >= t.size() || t[j] == '\n' || t[j] == '\r')
+                    continue; // blank
+                const size_t indent = j - i;
+                const bool comment = t[j] == '#';
+                if (t[j] == ',')
+                    return line;
+                switch (kind) {
+                case BlockRoot::Sequence:
+                    if (!comment && (indent < root_indent ||
+                                     (indent == root_indent &&
+                                      !(t[j] == '-' && (j + 1 >= t.size() || Space(t[j + 1]))))))
                         return line;
+                    break;
+                case BlockRoot::BlockScalar:
+                    if (content_indent == std::string_view::npos)
+                        content_indent = indent;
+                    else if (indent < content_indent && !comment)
+                        return line;
+                    break;
+                case BlockRoot::Plain:
+                    if (ended && !comment)
+                        return line;
+                    ended = ended || comment || HasComment(line_at(i));
+                    break;
+                case BlockRoot::Mapping:
+                    break;
                 }
             }
             continue;

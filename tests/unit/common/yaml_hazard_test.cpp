@@ -56,6 +56,14 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          // a tag ends where the parser ends it
                                                          {"!\" \",", 1},
                                                          {"!<tag:a,b> [1],", 1},
+                                                         // content after a root that ended
+                                                         {"1 #\n\"\",", 2},
+                                                         {"1 #\n[1],", 2},
+                                                         {"- a\n\"\",", 2},
+                                                         {"- a\n[1],", 2},
+                                                         {"  - a\nb", 2},
+                                                         {"|\n a\n\"\",", 3},
+                                                         {"a\n# c\nb\n", 3},
                                                          // control characters
                                                          {std::string_view("\0,", 2), 1},
                                                          {"title: x\n\x01\n", 2},
@@ -88,6 +96,15 @@ TEST(YamlParserHazard, ValidYamlPasses) {
                              "!!map {a: 1}\n",
                              "!<tag:yaml.org,2002:map> {a: 1}\n",
                              "--- !t\ntitle: x\n",
+                             "- a\n- b\n",
+                             "- a: 1\n  b: [2, 3]\n# c\n- c\n",
+                             "  - a\n  - b\n",
+                             "- a\n  b\n",
+                             "|\n a\n b\n# c\n",
+                             "|\nabc\nxyz\n",
+                             "a\nb\n",
+                             "a #c\n# d\n",
+                             "- rule: x\n  ip: 1.2.3.4\n-\n  rule: y\n",
                              ""})
         EXPECT_FALSE(YamlParserHazard(text).has_value()) << text;
 }

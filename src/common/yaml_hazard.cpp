@@ -169,7 +169,9 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                         return line;
                     break;
                 case BlockRoot::Plain:
-                    if (ended && !comment)
+                    // A continuation line led by an indicator ("&F,") hangs the parser as well.
+                    if (!comment && (ended || std::string_view("&!*[]{}\"'-?:|>%@`").find(t[j]) !=
+                                                  std::string_view::npos))
                         return line;
                     ended = ended || comment || HasComment(line_at(i));
                     break;

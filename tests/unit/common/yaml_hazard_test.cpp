@@ -64,6 +64,9 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {"  - a\nb", 2},
                                                          {"|\n a\n\"\",", 3},
                                                          {"a\n# c\nb\n", 3},
+                                                         {"&x a\n&F,", 2},
+                                                         {"&: 1\n&F,", 2},
+                                                         {"a\n[b]", 2},
                                                          // control characters
                                                          {std::string_view("\0,", 2), 1},
                                                          {"title: x\n\x01\n", 2},

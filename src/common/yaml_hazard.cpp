@@ -41,6 +41,11 @@ BlockRoot RootKind(std::string_view l) {
     return BlockRoot::Plain;
 }
 
+// Whether c is a YAML indicator character.
+bool Indicator(char c) {
+    return std::string_view("&!*[]{}\"'-?:|>%@`,").find(c) != std::string_view::npos;
+}
+
 // Whether line l of a plain scalar holds a comment (a '#' after a blank).
 bool HasComment(std::string_view l) {
     for (size_t k = 1; k < l.size(); ++k)
@@ -163,6 +168,8 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                         return line;
                     break;
                 case BlockRoot::BlockScalar:
+                    if (!comment && Indicator(t[j]))
+                        return line; // '>' then '"",' hangs the parser; never a rule either
                     if (content_indent == std::string_view::npos)
                         content_indent = indent;
                     else if (indent < content_indent && !comment)
@@ -170,8 +177,7 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                     break;
                 case BlockRoot::Plain:
                     // A continuation line led by an indicator ("&F,") hangs the parser as well.
-                    if (!comment && (ended || std::string_view("&!*[]{}\"'-?:|>%@`").find(t[j]) !=
-                                                  std::string_view::npos))
+                    if (!comment && (ended || Indicator(t[j])))
                         return line;
                     ended = ended || comment || HasComment(line_at(i));
                     break;

@@ -67,6 +67,7 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {"&x a\n&F,", 2},
                                                          {"&: 1\n&F,", 2},
                                                          {"a\n[b]", 2},
+                                                         {">\n\"\",", 2},
                                                          // control characters
                                                          {std::string_view("\0,", 2), 1},
                                                          {"title: x\n\x01\n", 2},

@@ -192,6 +192,7 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
         // the key of a block mapping); anything else is refused, as the parser may hang on it.
         int depth = 0;
         bool line_start = false, token_start = true, root_done = false, key_root = false;
+        const size_t root_line = line; // an implicit key (the root before ':') is one line
         while (i < t.size()) {
             char c = t[i];
             if (line_start && DocumentMarker(t, i))
@@ -211,7 +212,7 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 continue;
             }
             if (root_done) {
-                if (c == ':') {
+                if (c == ':' && line == root_line) {
                     key_root = true;
                 } else if (!Space(c)) {
                     return line;

@@ -68,6 +68,7 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {"&: 1\n&F,", 2},
                                                          {"a\n[b]", 2},
                                                          {">\n\"\",", 2},
+                                                         {"\"\n\":0\n\"\",", 2},
                                                          // control characters
                                                          {std::string_view("\0,", 2), 1},
                                                          {"title: x\n\x01\n", 2},

@@ -149,6 +149,8 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 advance(1);
                 if (DocumentMarker(t, i))
                     break;
+                if (i < t.size() && t[i] == '%')
+                    return line; // a directive inside a document (":\n%\n\"\"," hangs the parser)
                 if (kind == BlockRoot::Mapping)
                     continue;
                 size_t j = i;
@@ -197,6 +199,8 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             char c = t[i];
             if (line_start && DocumentMarker(t, i))
                 break;
+            if (line_start && c == '%')
+                return line; // a directive inside a document
             line_start = false;
             if (c == '\n') {
                 line_start = token_start = true;

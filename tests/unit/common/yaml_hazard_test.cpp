@@ -69,6 +69,9 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {"a\n[b]", 2},
                                                          {">\n\"\",", 2},
                                                          {"\"\n\":0\n\"\",", 2},
+                                                         {":\n%\n\"\",", 2},
+                                                         {"title: x\n%YAML 1.2\n", 2},
+                                                         {"[1,\n%\n]", 2},
                                                          // control characters
                                                          {std::string_view("\0,", 2), 1},
                                                          {"title: x\n\x01\n", 2},

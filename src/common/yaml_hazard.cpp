@@ -118,18 +118,28 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             first == '[' || first == '{' || first == '"' || first == '\'' || first == ',';
         if (first == '"' || first == '\'') { // a quoted key ("k": v) starts a block mapping
             size_t j = i + 1;
-            while (j < t.size() && t[j] != first && t[j] != '\n')
-                j += (t[j] == '\\' && first == '"') ? 2 : 1;
+            while (j < t.size() && t[j] != '\n') {
+                if (first == '"' && t[j] == '\\') {
+                    j += 2;
+                } else if (first == '\'' && t[j] == '\'' && j + 1 < t.size() && t[j + 1] == '\'') {
+                    j += 2; // '' stands for a quote
+                } else if (t[j] == first) {
+                    break;
+                } else {
+                    ++j;
+                }
+            }
             ++j;
             while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
                 ++j;
-            if (j < t.size() && t[j] == ':')
+            // In a block mapping the ':' is followed by a blank ("k":v is for flow mappings).
+            if (j < t.size() && t[j] == ':' && (j + 1 >= t.size() || Space(t[j + 1])))
                 flow_root = false;
         }
         if (!flow_root) { // a block document: move on to the next marker at a line start
-            // Once a root sequence or scalar has ended (a comment ends a plain scalar, a line
-            // indented less ends a block scalar, a line that is not an entry ends a sequence)
-            // only comments may follow: the parser hangs on some text there ("- a\n[1],",
+            // Once the root has ended (a comment ends a plain scalar, a line indented less ends
+            // a block scalar or a mapping, a line that is not an entry ends a sequence) only
+            // comments may follow: the parser hangs on some text there ("- a\n[1],",
             // "1 #\n\"\","). A line starting with ',' is refused under any root but a mapping.
             auto line_at = [&](size_t from) {
                 size_t eol = t.find('\n', from);
@@ -151,8 +161,6 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                     break;
                 if (i < t.size() && t[i] == '%')
                     return line; // a directive inside a document (":\n%\n\"\"," hangs the parser)
-                if (kind == BlockRoot::Mapping)
-                    continue;
                 size_t j = i;
                 while (j < t.size() && (t[j] == ' ' || t[j] == '\t'))
                     ++j;
@@ -160,6 +168,13 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                     continue; // blank
                 const size_t indent = j - i;
                 const bool comment = t[j] == '#';
+                if (kind == BlockRoot::Mapping) {
+                    // A line indented less than the root mapping's keys ends it: only comments
+                    // may follow (an anchor and a quoted scalar there hung the parser).
+                    if (!comment && indent < root_indent)
+                        return line;
+                    continue;
+                }
                 if (t[j] == ',')
                     return line;
                 switch (kind) {
@@ -216,7 +231,7 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 continue;
             }
             if (root_done) {
-                if (c == ':' && line == root_line) {
+                if (c == ':' && line == root_line && (i + 1 >= t.size() || Space(t[i + 1]))) {
                     key_root = true;
                 } else if (!Space(c)) {
                     return line;

@@ -70,6 +70,9 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {">\n\"\",", 2},
                                                          {"\"\n\":0\n\"\",", 2},
                                                          {":\n%\n\"\",", 2},
+                                                         {"'''':0\n\"\",", 1},
+                                                         {"[a]:b", 1},
+                                                         {" a: 1\n&F x\n\" \",", 2},
                                                          {"title: x\n%YAML 1.2\n", 2},
                                                          {"[1,\n%\n]", 2},
                                                          // control characters
@@ -112,6 +115,9 @@ TEST(YamlParserHazard, ValidYamlPasses) {
                              "|\nabc\nxyz\n",
                              "a\nb\n",
                              "a #c\n# d\n",
+                             "'it''s': 1\n'b': 2\n",
+                             " a: 1\n b: 2\n# c\n",
+                             "\"k\":\n  v\n",
                              "- rule: x\n  ip: 1.2.3.4\n-\n  rule: y\n",
                              ""})
         EXPECT_FALSE(YamlParserHazard(text).has_value()) << text;

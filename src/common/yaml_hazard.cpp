@@ -65,6 +65,8 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             ++l;
         else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
             return l;
+        else if (c == '\r' && (k + 1 == t.size() || t[k + 1] != '\n'))
+            return l; // a lone CR breaks lines for the parser, not for this scan
     }
     size_t i = 0, line = 1;
     auto advance = [&](size_t n) {
@@ -105,9 +107,12 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
                 at_line_start = false;
             } else if (c == '&') { // an anchor before the root node
                 // The name ends at a space or a flow indicator (which then starts a token).
+                const size_t name = ++i;
                 while (i < t.size() && !Space(t[i]) && t[i] != ',' && t[i] != '[' && t[i] != ']' &&
                        t[i] != '{' && t[i] != '}')
                     ++i;
+                if (i == name && (i >= t.size() || Space(t[i])))
+                    return line; // an anchor without a name
                 at_line_start = false;
             } else {
                 break;

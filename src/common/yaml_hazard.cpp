@@ -154,7 +154,12 @@ std::optional<size_t> YamlParserHazard(std::string_view t) {
             while (line_begin > 0 && t[line_begin - 1] != '\n')
                 --line_begin;
             const BlockRoot kind = RootKind(line_at(i));
-            const size_t root_indent = i - line_begin;
+            // The root's indentation, when it begins its line (after "--- ", a tag or an
+            // anchor the next lines may start further left: 0 then).
+            size_t root_indent = i - line_begin;
+            for (size_t k = line_begin; k < i; ++k)
+                if (t[k] != ' ')
+                    root_indent = 0;
             bool ended = kind == BlockRoot::Plain && HasComment(line_at(i));
             size_t content_indent = std::string_view::npos; // of a block scalar
             for (;;) {

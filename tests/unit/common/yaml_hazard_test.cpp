@@ -120,6 +120,8 @@ TEST(YamlParserHazard, ValidYamlPasses) {
                              "a #c\n# d\n",
                              "'it''s': 1\n'b': 2\n",
                              " a: 1\n b: 2\n# c\n",
+                             "&a k: 1\nb: 2\n",
+                             "--- - a\n- b\n",
                              "\"k\":\n  v\n",
                              "- rule: x\n  ip: 1.2.3.4\n-\n  rule: y\n",
                              ""})

@@ -1,5 +1,7 @@
 #include "common/yaml_hazard.h"
 
+#include "common/sanitize.h"
+
 namespace cloudsift {
 namespace {
 
@@ -57,6 +59,18 @@ bool HasComment(std::string_view l) {
 } // namespace
 
 std::optional<size_t> YamlParserHazard(std::string_view t) {
+    // Text that is not UTF-8: the parser decodes it its own way (a stray lead byte swallowed
+    // the quote after it, and "{\xfc \"}," hung it).
+    if (!IsValidUtf8(t)) {
+        size_t l = 1;
+        for (size_t from = 0;; ++l) {
+            size_t eol = t.find('\n', from);
+            if (!IsValidUtf8(t.substr(from, eol == std::string_view::npos ? eol : eol - from)) ||
+                eol == std::string_view::npos)
+                return l;
+            from = eol + 1;
+        }
+    }
     // Control characters are not allowed in a YAML stream (only tab, LF, CR); the parser has
     // been seen to hang on one before a ','.
     for (size_t k = 0, l = 1; k < t.size(); ++k) {

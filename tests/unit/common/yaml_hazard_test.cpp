@@ -72,6 +72,8 @@ TEST(YamlParserHazard, FindsCommaLineAfterRootSequenceOrScalar) {
                                                          {":\n%\n\"\",", 2},
                                                          {"'''':0\n\"\",", 1},
                                                          {"[a]:b", 1},
+                                                         {"{\xfc \"},", 1},
+                                                         {"title: x\nid: \xff\n", 2},
                                                          {"&\r\",", 1},
                                                          {"a: 1\rb", 1},
                                                          {"& x", 1},

@@ -148,14 +148,18 @@ std::string TerminalSafe(std::string_view s) {
     return out;
 }
 
+namespace {
+// Whether a cell starting with c would be read as a formula by a spreadsheet.
+bool FormulaTrigger(char c) {
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '|' ||
+           c == '%';
+}
+} // namespace
+
 std::string CsvCell(std::string_view s) {
     std::string safe = TerminalSafe(s);
-    if (!safe.empty()) {
-        char f = safe.front();
-        if (f == '=' || f == '+' || f == '-' || f == '@' || f == '\t' || f == '\r' || f == '|' ||
-            f == '%')
-            safe.insert(safe.begin(), '\'');
-    }
+    if (!safe.empty() && FormulaTrigger(safe.front()))
+        safe.insert(safe.begin(), '\'');
     bool quote = std::any_of(safe.begin(), safe.end(),
                              [](char c) { return c == ',' || c == '"' || c == '\n' || c == '\r'; });
     if (!quote)
@@ -181,10 +185,8 @@ void AppendCsvCell(std::string& out, std::string_view s) {
             break;
         }
     }
-    if (plain && !s.empty()) {
-        const char f = s.front();
-        plain = !(f == '=' || f == '+' || f == '-' || f == '@' || f == '|' || f == '%');
-    }
+    if (plain && !s.empty())
+        plain = !FormulaTrigger(s.front());
     if (plain)
         out.append(s);
     else

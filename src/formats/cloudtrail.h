@@ -5,9 +5,8 @@
 //              | envelope | event                               a single event (pretty-printed)
 //   jsonl     := ((event | envelope | lookup) '\n')*            Lake / Athena / SIEM exports
 //   lookup    := '{' … "CloudTrailEvent" ':' <string holding an event as JSON> … '}'
-//   envelope  := '{' "detail-type" … "detail" ':' event … '}'  EventBridge "AWS API Call via
-//   CloudTrail" digest    := '{' "digestStartTime" … "logFiles" … '}'      digest files: reported,
-//   not hunted
+//   envelope  := '{' "detail-type" … "detail" ':' event … '}'  EventBridge CloudTrail API call
+//   digest    := '{' "digestStartTime" … "logFiles" … '}'      digest files: reported only
 #pragma once
 #include <simdjson.h>
 

@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (secs < hunt.seconds) {
                 hunt = {secs, h.scan.bytes_read, h.scan.bytes_decoded, h.scan.records,
-                        h.findings.size()};
+                        FindingCount(h)};
                 stages = h.timings;
             }
         }
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (secs < plain.seconds)
                 plain = {secs, p.scan.bytes_read, p.scan.bytes_decoded, p.scan.records,
-                         p.findings.size()};
+                         FindingCount(p)};
         }
     }
     std::printf("best of %d runs, %u thread(s):\n", repeat,

@@ -1,13 +1,10 @@
 #include "analytics/activity_rows.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <filesystem>
-#include <unordered_map>
+
+#include "common/spill_file.h"
+#include "hunt/finding_spill.h"
 
 namespace cloudsift::analytics {
 
@@ -24,100 +21,24 @@ bool RowOrderLess(const ActivityRow& a, const ActivityRow& b) {
 
 namespace {
 
-// The texts of a row in the order they are written. Unique ones (event ids, resources) are
-// written as they are; the others through the run's text table: a text's first use in a run
-// writes it and enters it in the table, later uses write its table number. Reading a row back
-// then costs no hashing and its texts are shared by the rows of the run.
-constexpr size_t kTexts = 17;
-constexpr bool kTabled[kTexts] = {false, true, true, true, true, true,  true, true, true,
-                                  true,  true, true, true, true, false, true, true};
-// Entries of a run's text table (bounds the memory of reading many runs back at once); texts
-// beyond it are written as they are.
-constexpr uint32_t kTableMax = 1 << 14;
-
-// A text's tag (a LEB128 number): 0 empty; low bits 01: the text follows (length = tag >> 2);
-// 11: the same, and the text is the run's next table entry; 10: table entry tag >> 2.
-constexpr uint64_t kLiteral = 1, kNewEntry = 3, kEntry = 2;
-
-void PutVarint(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(char(uint8_t(v) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(char(v));
+// A row as written: its evidence (PutEvidence), whether it was made through a service (one
+// byte), then its own texts, numbered after the evidence's in the run's text table (the
+// resource as it is, the others through the table).
+template <typename Row, typename Fn> void ForEachRowText(Row& r, Fn fn) {
+    fn(r.actor_type, 0);
+    fn(r.error_code, 1);
+    fn(r.mfa, 2);
+    fn(r.resource, 3);
+    fn(r.outcome, 4);
+    fn(r.baseline, 5);
 }
+constexpr size_t kResourceText = 3;
 
-template <typename Row, typename Fn> void ForEachText(Row& r, Fn fn) {
-    auto& e = r.ev;
-    fn(e.event_id, 0);
-    fn(e.event_name, 1);
-    fn(e.event_source, 2);
-    fn(e.source_type, 3);
-    fn(e.actor, 4);
-    fn(e.access_key, 5);
-    fn(e.source_ip, 6);
-    fn(e.user_agent, 7);
-    fn(e.account, 8);
-    fn(e.region, 9);
-    fn(e.file, 10);
-    fn(r.actor_type, 11);
-    fn(r.error_code, 12);
-    fn(r.mfa, 13);
-    fn(r.resource, 14);
-    fn(r.outcome, 15);
-    fn(r.baseline, 16);
-}
-
-// Fixed part of a written row: time, position, finding id (8 bytes each), via_service (1).
-constexpr size_t kHeadBytes = 8 + 8 + 8 + 1;
-
-void PutRaw(std::string& out, const void* p, size_t n) {
-    out.append(static_cast<const char*>(p), n);
-}
-
-// A run's text table as it is written: the number of each text entered, by identity, and
-// each field's last text and number (neighbouring rows mostly share them: no hashing then).
-struct TextTable {
-    std::unordered_map<const void*, uint32_t> ids;
-    std::array<std::pair<const void*, uint32_t>, kTexts> last{};
-};
-
-void Serialize(const ActivityRow& r, TextTable& table, std::string& out) {
-    const int64_t time = r.ev.time;
-    const uint64_t pos = r.ev.line_or_index, id = r.ev.finding_id.value();
-    const uint8_t via = r.via_service ? 1 : 0;
-    PutRaw(out, &time, 8);
-    PutRaw(out, &pos, 8);
-    PutRaw(out, &id, 8);
-    PutRaw(out, &via, 1);
-    ForEachText(r, [&](const SharedText& t, size_t i) {
-        std::string_view v = t.view();
-        if (v.empty()) {
-            out.push_back(0);
-            return;
-        }
-        if (kTabled[i]) {
-            auto& last = table.last[i];
-            if (last.first == t.identity()) {
-                PutVarint(out, uint64_t(last.second) << 2 | kEntry);
-                return;
-            }
-            auto it = table.ids.find(t.identity());
-            if (it != table.ids.end()) {
-                last = {t.identity(), it->second};
-                PutVarint(out, uint64_t(it->second) << 2 | kEntry);
-                return;
-            }
-            if (table.ids.size() < kTableMax) {
-                last = {t.identity(), uint32_t(table.ids.size())};
-                table.ids.emplace(t.identity(), uint32_t(table.ids.size()));
-                PutVarint(out, uint64_t(v.size()) << 2 | kNewEntry);
-                out.append(v);
-                return;
-            }
-        }
-        PutVarint(out, uint64_t(v.size()) << 2 | kLiteral);
-        out.append(v);
+void Serialize(const ActivityRow& r, spill::TextTableWriter& table, std::string& out) {
+    PutEvidence(out, r.ev, table);
+    out.push_back(r.via_service ? 1 : 0);
+    ForEachRowText(r, [&](const SharedText& t, size_t i) {
+        table.Put(out, t, kEvidenceTexts + i, i != kResourceText);
     });
 }
 
@@ -125,23 +46,6 @@ void Serialize(const ActivityRow& r, TextTable& table, std::string& out) {
 // rows themselves are never moved: a row is 168 bytes, an index 4).
 std::vector<uint32_t> RowOrder(const std::vector<ActivityRow>& rows) {
     return FindingOrderOf(rows, [](const ActivityRow& r) -> const Evidence& { return r.ev; });
-}
-
-// An unnamed, already unlinked temporary file in TMPDIR (or /tmp).
-std::FILE* TemporaryFile() {
-    std::error_code ec;
-    auto dir = std::filesystem::temp_directory_path(ec);
-#ifdef O_TMPFILE
-    if (!ec) {
-        int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            if (std::FILE* f = ::fdopen(fd, "w+b"))
-                return f;
-            ::close(fd);
-        }
-    }
-#endif
-    return std::tmpfile();
 }
 
 } // namespace
@@ -163,34 +67,20 @@ void ActivityRows::Add(ActivityRow row) {
 }
 
 void ActivityRows::Spill() {
-    std::FILE* f = TemporaryFile();
-    if (!f) {
-        spill_failed_ = true;
-        return;
-    }
-    constexpr size_t kChunk = 1 << 20;
-    bool ok = true;
-    buf_.clear();
     // Table entries are known by identity: the rows (and so their texts) live until written.
-    TextTable table;
-    for (uint32_t i : RowOrder(mem_)) {
-        Serialize(mem_[i], table, buf_);
-        if (buf_.size() >= kChunk) {
-            ok = ok && std::fwrite(buf_.data(), 1, buf_.size(), f) == buf_.size();
-            buf_.clear();
-        }
-    }
-    ok = ok && std::fwrite(buf_.data(), 1, buf_.size(), f) == buf_.size();
-    ok = ok && std::fflush(f) == 0;
-    std::string().swap(buf_);
-    if (!ok) {
-        // Disk full or unwritable: the rows stay in memory (sorted with the later ones at the
-        // end), and no further run is tried.
-        std::fclose(f);
+    spill::TextTableWriter table;
+    const std::vector<uint32_t> order = RowOrder(mem_);
+    uint64_t bytes = 0;
+    std::FILE* f = spill::WriteRunFile(
+        order.size(), [&](size_t i, std::string& out) { Serialize(mem_[order[i]], table, out); },
+        bytes);
+    if (!f) {
+        // No temporary file, or disk full: the rows stay in memory (sorted with the later ones
+        // at the end), and no further run is tried.
         spill_failed_ = true;
         return;
     }
-    runs_.push_back({f, uint64_t(mem_.size())});
+    runs_.push_back({f, uint64_t(mem_.size()), bytes});
     spilled_ += mem_.size();
     mem_.clear(); // the capacity is kept for the next rows
 }
@@ -203,52 +93,16 @@ struct RowMerger::Source {
     std::vector<uint32_t> order;
     size_t next = 0;
     // On disk.
-    std::FILE* file = nullptr;
+    std::unique_ptr<spill::RunReader> reader;
     uint64_t left = 0;
-    std::vector<char> buf;
-    size_t pos = 0, end = 0;
-    std::vector<SharedText> table; // the run's text table, as far as read
-
-    bool ReadVarint(uint64_t& v) {
-        v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            uint8_t b;
-            if (!Read(&b, 1))
-                return false;
-            v |= uint64_t(b & 0x7f) << shift;
-            if (!(b & 0x80))
-                return true;
-        }
-        return false;
-    }
-
-    bool Read(void* into, size_t n) {
-        char* out = static_cast<char*>(into);
-        while (n > 0) {
-            if (pos == end) {
-                end = std::fread(buf.data(), 1, buf.size(), file);
-                pos = 0;
-                if (end == 0)
-                    return false;
-            }
-            size_t take = std::min(n, end - pos);
-            std::memcpy(out, buf.data() + pos, take);
-            pos += take;
-            out += take;
-            n -= take;
-        }
-        return true;
-    }
 };
 
 RowMerger::RowMerger(const std::vector<ActivityRows*>& collectors) {
     for (ActivityRows* c : collectors) {
         for (auto& run : c->runs_) {
             auto s = std::make_unique<Source>();
-            s->file = run.file;
+            s->reader = std::make_unique<spill::RunReader>(run.file, 0, run.bytes);
             s->left = run.rows;
-            s->buf.resize(256 << 10);
-            std::rewind(run.file);
             sources_.push_back(std::move(s));
         }
         auto s = std::make_unique<Source>();
@@ -286,39 +140,10 @@ bool RowMerger::Advance(Source& s) {
     if (s.left == 0)
         return false;
     auto row = std::make_shared<ActivityRow>();
-    char head[kHeadBytes];
-    bool ok = s.Read(head, kHeadBytes);
-    if (ok) {
-        int64_t time;
-        uint64_t pos, id;
-        std::memcpy(&time, head, 8);
-        std::memcpy(&pos, head + 8, 8);
-        std::memcpy(&id, head + 16, 8);
-        row->ev.time = time;
-        row->ev.line_or_index = pos;
-        row->ev.finding_id = FindingId::FromValue(id);
-        row->via_service = head[24] != 0;
-        ForEachText(*row, [&](SharedText& t, size_t) {
-            uint64_t tag = 0;
-            if (!ok || !(ok = s.ReadVarint(tag)) || tag == 0)
-                return;
-            const uint64_t kind = tag & 3, n = tag >> 2;
-            if (kind == kEntry) {
-                if (!(ok = n < s.table.size()))
-                    return;
-                t = s.table[n];
-                return;
-            }
-            if (!(ok = kind != 0 && n <= (uint64_t(1) << 31)))
-                return;
-            text_.resize(n);
-            if (!(ok = s.Read(text_.data(), n)))
-                return;
-            t = SharedText(text_);
-            if (kind == kNewEntry)
-                s.table.push_back(t);
-        });
-    }
+    char via = 0;
+    bool ok = ReadEvidence(*s.reader, row->ev) && s.reader->Read(&via, 1);
+    row->via_service = via != 0;
+    ForEachRowText(*row, [&](SharedText& t, size_t) { ok = ok && s.reader->ReadText(t); });
     if (!ok) {
         unread_ += s.left;
         s.left = 0;

@@ -63,13 +63,12 @@ private:
     std::vector<ActivityRow> mem_;
     struct Run {
         std::FILE* file;
-        uint64_t rows;
+        uint64_t rows, bytes;
     };
     std::vector<Run> runs_;
     uint64_t added_ = 0, spilled_ = 0;
     bool spill_failed_ = false;
     TimeMs min_time_ = INT64_MAX, max_time_ = INT64_MIN;
-    std::string buf_; // serialization scratch
 };
 
 //! Reads the rows of collectors (in this order) as one stream in RowOrderLess order; rows with
@@ -91,7 +90,6 @@ private:
     bool After(size_t a, size_t b) const; // whether source a's head comes after source b's
     std::vector<std::unique_ptr<Source>> sources_;
     std::vector<size_t> heap_; // source indexes, least head first
-    std::string text_;
     uint64_t unread_ = 0;
 };
 

@@ -44,12 +44,12 @@ int RunBacktest(BacktestArgs& a) {
     std::map<std::pair<std::string, std::string>, uint64_t> counts;
     std::map<std::string, std::pair<std::string, std::string>> meta;
     std::map<std::string, uint64_t> totals;
-    for (const auto& f : result.findings) {
+    const uint64_t unread = ForEachFinding(result, [&](const Finding& f) {
         std::string day = f.time ? FormatIsoTime(f.time).substr(0, 10) : "unknown";
         ++counts[{f.rule_id(), day}];
         ++totals[f.rule_id()];
         meta.emplace(f.rule_id(), std::make_pair(f.rule_title(), f.level()));
-    }
+    });
     OutputTarget out(a.output);
     std::ostream& os = out.stream();
     if (a.format == "csv") {
@@ -84,12 +84,15 @@ int RunBacktest(BacktestArgs& a) {
     }
     std::cerr << "backtest: " << result.scan.records << " records, " << result.rules_loaded
               << " rules, " << result.correlations_active << " correlations, "
-              << result.findings.size() << " findings from " << totals.size() << " rules";
+              << FindingCount(result) << " findings from " << totals.size() << " rules";
     if (errors)
         std::cerr << ", " << errors << " rule errors";
     std::cerr << "\n";
+    if (unread)
+        std::cerr << "backtest: " << unread
+                  << " findings could not be read back from a temporary file\n";
     bool problems = result.scan.bad_records > 0 || result.scan.files_skipped > 0 ||
-                    !result.scan.input_errors.empty();
+                    !result.scan.input_errors.empty() || unread > 0;
     return problems ? kExitInputSkipped : kExitOk;
 }
 

@@ -33,10 +33,8 @@ std::string ReadOptionFile(const std::string& path, const char* option) {
     return ss.str();
 }
 
-// Incidents table, then each incident's findings under it, then ungrouped findings.
-void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_t width) {
-    std::map<FindingId, const Finding*> by_id;
-    for (const auto& f : r.findings) by_id.emplace(f.finding_id, &f);
+// The incidents table: one line per incident.
+void WriteIncidentList(std::ostream& os, const HuntResult& r) {
     size_t multi = 0;
     for (const auto& inc : r.incidents) multi += inc.finding_ids.size() > 1;
     os << "INCIDENTS (" << r.incidents.size() << ", " << multi << " with several findings)\n";
@@ -48,6 +46,14 @@ void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_
                       inc.finding_ids.size());
         os << line << TerminalSafe(inc.title) << "\n";
     }
+}
+
+// Incidents table, then each incident's findings under it, then ungrouped findings.
+void WriteIncidentView(std::ostream& os, const HuntResult& r, bool colour, size_t width) {
+    std::map<FindingId, const Finding*> by_id;
+    for (const auto& f : r.findings)
+        by_id.emplace(f.finding_id, &f);
+    WriteIncidentList(os, r);
     for (const auto& inc : r.incidents) {
         os << "\n== " << inc.incident_id << " [" << inc.severity << " " << inc.score << "] "
            << TerminalSafe(inc.title) << "\n   tactics: ";
@@ -153,14 +159,33 @@ int RunHuntCommand(HuntArgs& a) {
     OutputTarget out(a.output);
     std::ostream& os = out.stream();
     bool colour = a.color == "always" || (a.color == "auto" && out.is_tty());
+    // Every finding, in order, however many went to temporary files; each pass reads them all.
+    uint64_t unread = 0;
+    auto findings = [&](FunctionRef<void(const Finding&)> fn) {
+        unread = std::max(unread, ForEachFinding(result, fn));
+    };
+    const uint64_t finding_count = FindingCount(result);
     switch (fmt) {
     case OutputFormat::Table:
-        if (result.findings.empty()) os << "no findings\n";
-        else if (!result.incidents.empty()) WriteIncidentView(os, result, colour, out.width());
+        if (finding_count == 0)
+            os << "no findings\n";
+        else if (result.spilled) {
+            // Too many to group under their incidents: the incidents, then the findings by level.
+            if (!result.incidents.empty()) {
+                WriteIncidentList(os, result);
+                os << "\nFINDINGS (" << finding_count << ")\n";
+            }
+            WriteFindingsTable(os, findings, colour, out.width());
+        } else if (!result.incidents.empty())
+            WriteIncidentView(os, result, colour, out.width());
         else WriteFindingsTable(os, result.findings, colour, out.width());
         break;
-    case OutputFormat::Jsonl: WriteFindingsJsonl(os, result.findings); break;
-    case OutputFormat::Csv: WriteFindingsCsv(os, result.findings); break;
+    case OutputFormat::Jsonl:
+        WriteFindingsJsonl(os, findings);
+        break;
+    case OutputFormat::Csv:
+        WriteFindingsCsv(os, findings);
+        break;
     case OutputFormat::Json: {
         ChunkedWriter w(os);
         w.text() += "{\"incidents\":[";
@@ -170,11 +195,14 @@ int RunHuntCommand(HuntArgs& a) {
             w.Wrote();
         }
         w.text() += "],\"findings\":[";
-        for (size_t i = 0; i < result.findings.size(); ++i) {
-            if (i) w.text() += ",\n";
-            AppendFindingJson(w.text(), result.findings[i]);
+        bool first = true;
+        findings([&](const Finding& f) {
+            if (!first)
+                w.text() += ",\n";
+            first = false;
+            AppendFindingJson(w.text(), f);
             w.Wrote();
-        }
+        });
         w.Flush();
         os << "],\"summary\":{\"files\":" << result.scan.files.size()
            << ",\"files_skipped\":" << result.scan.files_skipped
@@ -184,8 +212,8 @@ int RunHuntCommand(HuntArgs& a) {
            << ",\"rules_loaded\":" << result.rules_loaded
            << ",\"correlations\":" << result.correlations_active
            << ",\"incidents\":" << result.incidents.size()
-           << ",\"suppressed\":" << result.suppressed
-           << ",\"findings\":" << result.findings.size() << "}}\n";
+           << ",\"suppressed\":" << result.suppressed << ",\"findings\":" << finding_count
+           << "}}\n";
         break;
     }
     }
@@ -198,10 +226,13 @@ int RunHuntCommand(HuntArgs& a) {
         if (rule_errors) std::cerr << ", " << rule_errors << " failed to load";
         if (result.correlations_active)
             std::cerr << ", " << result.correlations_active << " correlations";
-        std::cerr << " · findings: " << result.findings.size() << " ("
-                  << LevelTotals(result.findings) << ")";
+        std::cerr << " · findings: " << finding_count << " (" << LevelTotals(LevelCounts(result))
+                  << ")";
         if (result.suppressed) std::cerr << " · suppressed: " << result.suppressed;
         std::cerr << " · incidents: " << result.incidents.size() << "\n";
+        if (a.verbose && result.spilled)
+            std::cerr << "findings: " << result.spilled->on_disk()
+                      << " of them held in temporary files\n";
         if (a.verbose && result.behavior.spilled)
             std::cerr << "analytics: " << result.behavior.rows << " activity rows, "
                       << result.behavior.spilled << " of them through " << result.behavior.runs
@@ -209,6 +240,15 @@ int RunHuntCommand(HuntArgs& a) {
     } else {
         problems = result.scan.bad_records > 0 || result.scan.files_skipped > 0 ||
                    !result.scan.input_errors.empty() || result.scan.files_with_errors > 0;
+    }
+    if (result.spill_failed)
+        std::cerr << "findings: temporary files could not be written (see TMPDIR); findings "
+                     "were kept in memory\n";
+    if (unread) {
+        std::cerr << "findings: " << unread
+                  << " findings could not be read back from a temporary file and are missing "
+                     "from the output\n";
+        problems = true;
     }
     if (result.behavior.spill_failed)
         std::cerr << "analytics: temporary files could not be written (see TMPDIR); activity "
@@ -243,6 +283,10 @@ const Registration kHunt{
         sub.add_option("--suppress", a->suppress,
                        "Suppression list (YAML or CSV: rule, principal, ip, user_agent, expires)");
         sub.add_option("--incidents", a->incidents_out, "Write incidents as JSONL to FILE");
+        sub.add_option("--findings-in-memory", a->hunt.findings_in_memory,
+                       "Findings held in memory before the rest go to temporary files in "
+                       "TMPDIR (0 = no limit)")
+            ->capture_default_str();
         sub.add_flag("--no-analytics", a->no_analytics, "Skip the behavioural analytics");
         sub.add_flag("--no-correlations", a->no_correlations, "Skip Sigma correlation rules");
         sub.add_flag("--no-incidents", a->no_incidents, "Do not group findings into incidents");

@@ -28,6 +28,8 @@ Result<store::IngestHunt> HuntFiles(const sigma::RuleSet& rules, const HuntOptio
                                     const ScanOptions& scan) {
     HuntOptions h = base;
     h.scan = scan;
+    // The store writes each file's findings with its events, so they are all held in memory.
+    h.findings_in_memory = 0;
     HuntResult r = RunHunt(h, rules);
     return store::IngestHunt{std::move(r.findings), std::move(r.incidents)};
 }

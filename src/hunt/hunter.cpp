@@ -120,6 +120,34 @@ Finding ImportedFinding(const Record& rec, const FileInfo& file) {
     return f;
 }
 
+namespace {
+void CountLevel(std::array<uint64_t, 5>& counts, const Finding& f) {
+    if (int r = LevelRank(f.level()); r >= 0)
+        ++counts[size_t(r)];
+}
+} // namespace
+
+std::array<uint64_t, 5> LevelCounts(const HuntResult& r) {
+    if (r.spilled)
+        return r.spilled_levels;
+    std::array<uint64_t, 5> counts{};
+    for (const auto& f : r.findings)
+        CountLevel(counts, f);
+    return counts;
+}
+
+uint64_t FindingCount(const HuntResult& r) {
+    return r.spilled ? r.spilled->size() : r.findings.size();
+}
+
+uint64_t ForEachFinding(const HuntResult& r, FunctionRef<void(const Finding&)> fn) {
+    if (r.spilled)
+        return r.spilled->ForEach(fn);
+    for (const auto& f : r.findings)
+        fn(f);
+    return 0;
+}
+
 std::string BuiltinRulesDir() {
     if (const char* env = std::getenv("CLOUDSIFT_RULES_DIR"); env && *env)
         return env;
@@ -192,17 +220,26 @@ namespace {
 // its findings go to a slot owned by RunHunt.
 struct ThreadSlot {
     FindingRun findings;
+    FindingSpill spill;        // this thread's findings beyond its share of memory
+    bool spill_failed = false; // a run could not be written: the findings stay in memory
+    uint64_t suppressed = 0;   // findings suppressed before they were written
     analytics::CorrelationEngine::Collector correlation;
     std::unique_ptr<analytics::BehaviorCollector> behavior;
 };
 
 class HuntConsumer final : public RecordConsumer {
 public:
+    // spill_at: findings of this thread that go to a temporary file (0 = never); suppressed
+    // (may be null) tells the findings suppressed at now that are not written.
     HuntConsumer(const sigma::RuleSet& rules, const analytics::CorrelationEngine* corr,
-                 ThreadSlot& slot)
-        : rules_(rules), corr_(corr), scratch_(rules.NewScratch()), factory_(rules), slot_(slot) {}
+                 ThreadSlot& slot, size_t spill_at, FunctionRef<bool(const Finding&)>* suppressed)
+        : rules_(rules), corr_(corr), scratch_(rules.NewScratch()), factory_(rules), slot_(slot),
+          spill_at_(spill_at), suppressed_(suppressed) {}
     void BeginFile(const FileInfo& info, std::string_view) override { file_ = &info; }
     void OnRecord(const Record& rec) override {
+        // Between records, so that the findings of one record stay in one run.
+        if (spill_at_ && slot_.findings.size() >= spill_at_ && !slot_.spill_failed)
+            Spill();
         factory_.NewRecord();
         rules_.Match(rec.event, rec.norm, *scratch_, [&](size_t i) {
             // A captured match keeps the finding the rule raises (its texts shared with it).
@@ -224,11 +261,19 @@ public:
     }
 
 private:
+    void Spill() {
+        if (suppressed_)
+            slot_.suppressed += slot_.findings.EraseIf(*suppressed_);
+        SortFindings(slot_.findings);
+        slot_.spill_failed = !slot_.spill.Write(slot_.findings);
+    }
     const sigma::RuleSet& rules_;
     const analytics::CorrelationEngine* corr_;
     std::unique_ptr<sigma::RuleSet::Scratch> scratch_;
     FindingFactory factory_;
     ThreadSlot& slot_;
+    size_t spill_at_;
+    FunctionRef<bool(const Finding&)>* suppressed_;
     const FileInfo* file_ = nullptr;
 };
 
@@ -330,6 +375,14 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         into = std::chrono::duration<double>(now - t).count();
         t = now;
     };
+    const TimeMs now = NowMs();
+    auto suppressed = [&](const Finding& f) { return options.suppress->Suppressed(f, now); };
+    FunctionRef<bool(const Finding&)> suppressed_ref(suppressed);
+    const unsigned scan_threads = std::max(
+        1u, options.scan.threads ? options.scan.threads : std::thread::hardware_concurrency());
+    const size_t spill_at = options.findings_in_memory
+                                ? std::max<size_t>(1, options.findings_in_memory / scan_threads)
+                                : 0;
     std::deque<ThreadSlot> slots;
     std::mutex mu;
     result.scan = Scan(options.scan, [&](unsigned) {
@@ -338,7 +391,8 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         if (options.analytics)
             slots.back().behavior = std::make_unique<analytics::BehaviorCollector>(
                 *intel, options.behavior.rows_in_memory);
-        return std::make_unique<HuntConsumer>(rules, corr.get(), slots.back());
+        return std::make_unique<HuntConsumer>(rules, corr.get(), slots.back(), spill_at,
+                                              options.suppress ? &suppressed_ref : nullptr);
     });
     lap(result.timings.scan);
     std::vector<const analytics::CorrelationEngine::Collector*> corr_rows;
@@ -376,17 +430,19 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         analytics_thread = std::thread(analyze);
     else
         analyze();
-    TimeMs now = NowMs();
-    auto suppressed = [&](const Finding& f) { return options.suppress->Suppressed(f, now); };
     // Each thread's findings are sorted in place on a thread of their own, then merged in one
     // pass that moves each finding once more and hands each read block of the runs back to the
     // system (the merged findings are never held twice); both run while correlation and
     // behaviour are still at work. Their findings are merged in last, into the room left.
     std::vector<FindingRun*> runs;
     size_t total = 0;
+    bool spilled = false;
     for (auto& slot : slots) {
         if (options.suppress)
             result.suppressed += slot.findings.EraseIf(suppressed);
+        result.suppressed += slot.suppressed;
+        result.spill_failed = result.spill_failed || slot.spill_failed;
+        spilled = spilled || slot.spill.size() > 0;
         runs.push_back(&slot.findings);
         total += slot.findings.size();
     }
@@ -401,14 +457,33 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
             SortFindings(*run);
     }
     lap(result.timings.sort);
-    result.findings = MergeSortedRuns(runs, total / 8 + 1024);
+    std::shared_ptr<SpilledFindings> all;
+    if (spilled) {
+        // Some findings are on disk: the rest join them there (the memory goes to the
+        // incidents), and every thread's runs and the derived findings are read back merged
+        // (ForEachFinding). A run that cannot be written stays in memory.
+        all = std::make_shared<SpilledFindings>();
+        for (auto& slot : slots) {
+            if (!slot.spill_failed && !slot.spill.Write(slot.findings))
+                result.spill_failed = true;
+            all->Add(std::move(slot.spill));
+            all->Add(std::move(slot.findings));
+        }
+    } else {
+        result.findings = MergeSortedRuns(runs, total / 8 + 1024);
+    }
     lap(result.timings.merge);
     if (analytics_thread.joinable())
         analytics_thread.join();
     if (options.suppress)
         result.suppressed += std::erase_if(derived, suppressed);
     SortFindings(derived);
-    MergeAfter(result.findings, std::move(derived));
+    if (all) {
+        all->Add(std::move(derived));
+        result.spilled = all;
+    } else {
+        MergeAfter(result.findings, std::move(derived));
+    }
     lap(result.timings.join);
     // The per-thread collectors are freed on a thread of their own while the incidents are
     // grouped (their first pass is serial, so a core is free).
@@ -424,8 +499,20 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
             incident.threads = std::max(incident.threads,
                                         options.scan.threads ? options.scan.threads
                                                              : std::thread::hardware_concurrency());
-        result.incidents = analytics::BuildIncidents(result.findings, incident, links);
+        if (result.spilled) {
+            analytics::IncidentInput input;
+            input.Reserve(result.spilled->size());
+            result.spilled->ForEach([&](const Finding& f) {
+                input.Add(f);
+                CountLevel(result.spilled_levels, f);
+            });
+            result.incidents = analytics::BuildIncidents(input, incident, links);
+        } else {
+            result.incidents = analytics::BuildIncidents(result.findings, incident, links);
+        }
     }
+    if (result.spilled && !options.incidents)
+        result.spilled->ForEach([&](const Finding& f) { CountLevel(result.spilled_levels, f); });
     lap(result.timings.incidents);
     if (releaser.joinable()) {
         releaser.join();

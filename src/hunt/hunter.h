@@ -1,6 +1,7 @@
 // Hunter: runs the loaded detection content (Sigma rules) over records and produces findings.
 // One RuleSet is shared read-only by all threads; each thread owns a RecordMatcher.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "formats/format.h"
 #include "hunt/finding.h"
 #include "hunt/finding_run.h"
+#include "hunt/finding_spill.h"
 #include "io/scan.h"
 #include "sigma/rule_set.h"
 
@@ -86,11 +88,20 @@ struct HuntOptions {
     std::shared_ptr<const analytics::Intel> intel;
     //! Suppressions applied after matching (--suppress); may be null.
     std::shared_ptr<analytics::SuppressionList> suppress;
+    //! Findings held in memory (all scan threads together) before a thread's are sorted and
+    //! written to a temporary file (TMPDIR); 0 = never.
+    size_t findings_in_memory = 500'000;
 };
 
 //! Outcome of a hunt: findings sorted by time, then rule id, and what was read.
 struct HuntResult {
+    //! The findings, unless some went to temporary files: then findings is empty and spilled
+    //! holds them all (read them with ForEachFinding, which serves both cases).
     std::vector<Finding> findings;
+    std::shared_ptr<const SpilledFindings> spilled;
+    bool spill_failed = false; //!< a temporary file could not be written (findings kept in memory)
+    //! Findings per level (informational … critical) when spilled (counted as they are read).
+    std::array<uint64_t, 5> spilled_levels{};
     ScanSummary scan;
     std::vector<sigma::FileReport> rule_reports;
     size_t rules_loaded = 0;
@@ -114,6 +125,16 @@ struct HuntResult {
         double incidents = 0; //!< incident grouping
     } timings;
 };
+
+//! Findings of r (in memory or spilled).
+uint64_t FindingCount(const HuntResult& r);
+
+//! Findings of r per level, informational (0) … critical (4); unknown levels are not counted.
+std::array<uint64_t, 5> LevelCounts(const HuntResult& r);
+
+//! Calls fn with every finding of r in order; returns how many could not be read back from a
+//! temporary file (an I/O error).
+uint64_t ForEachFinding(const HuntResult& r, FunctionRef<void(const Finding&)> fn);
 
 //! Reference data for the analytics: data/mining_pools.txt from the data directory (next to the
 //! rules) plus the indicators of ioc_path ("" = none). Problems name the IOC file lines.

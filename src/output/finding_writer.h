@@ -1,11 +1,14 @@
 // Finding sinks: terminal table, JSONL, JSON and CSV. Every sink neutralizes log-supplied text
 // (control characters for terminals, formula triggers for spreadsheets, valid JSON always).
 #pragma once
+#include <array>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/function_ref.h"
 #include "hunt/finding.h"
 
 namespace cloudsift {
@@ -45,18 +48,28 @@ enum class OutputFormat { Table, Jsonl, Json, Csv };
 //! Parses "table" | "jsonl" | "json" | "csv".
 bool ParseOutputFormat(std::string_view s, OutputFormat& out);
 
+//! A sequence of findings too big to hold: calling it calls its argument with each finding,
+//! in order (it may be called more than once).
+using FindingStream = FunctionRef<void(FunctionRef<void(const Finding&)>)>;
+
 //! Writes findings as JSON Lines (one object per line).
 void WriteFindingsJsonl(std::ostream& os, const std::vector<Finding>& findings);
+void WriteFindingsJsonl(std::ostream& os, FindingStream findings);
 
 //! Writes findings as CSV with a header row (formula-guarded cells).
 void WriteFindingsCsv(std::ostream& os, const std::vector<Finding>& findings);
+void WriteFindingsCsv(std::ostream& os, FindingStream findings);
 
 //! Writes a level-sorted table of findings; colour adds ANSI colours for levels (never from
 //! log content); width bounds each row (0 = unbounded).
 void WriteFindingsTable(std::ostream& os, const std::vector<Finding>& findings, bool colour,
                         size_t width);
+//! The same for time-ordered findings read once per level (none held).
+void WriteFindingsTable(std::ostream& os, FindingStream findings, bool colour, size_t width);
 
 //! Per-level counts line, e.g. "critical 2 · high 10 · medium 3 · low 0 · informational 0".
 std::string LevelTotals(const std::vector<Finding>& findings);
+//! The same from counts, informational (0) … critical (4).
+std::string LevelTotals(const std::array<uint64_t, 5>& counts);
 
 } // namespace cloudsift

@@ -12,6 +12,7 @@
 #include "hunt/hunter.h"
 #include "sim/scenario.h"
 #include "sim/simulate.h"
+#include "test_support.h"
 
 namespace cloudsift::analytics {
 namespace {
@@ -141,29 +142,14 @@ TEST(ActivityRows, TimesSpanEveryRowWrittenOrNot) {
 // The whole detector chain on a simulated organization with every attack scenario: rows written
 // to many small runs give exactly the findings and incidents of rows held in memory.
 TEST(ActivityRows, SpilledRowsGiveTheSameFindingsAndIncidents) {
-    namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("cloudsift-rows-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    sim::SimOptions sim;
-    sim.out = dir;
-    sim.scenarios = sim::ParseScenarioList("all").value();
-    sim.duration = 12 * 3600 * 1000LL;
-    sim.events = 20000;
-    ASSERT_TRUE(sim::Simulate(sim).ok());
-
-    HuntOptions opt;
-    opt.scan.inputs = {dir.string()};
-    opt.scan.threads = 2;
-    std::vector<sigma::FileReport> reports;
-    auto rules = LoadRules(opt, reports);
-    ASSERT_GT(rules->size(), 0u);
+    test::SimulatedHunt org("rows", 20000, 12);
+    ASSERT_TRUE(org.ok);
     auto hunt = [&](size_t rows_in_memory) {
-        HuntOptions o = opt;
+        HuntOptions o = org.options;
         o.behavior.rows_in_memory = rows_in_memory;
-        return RunHunt(o, *rules);
+        return RunHunt(o, *org.rules);
     };
     HuntResult memory = hunt(0), spilled = hunt(97);
-    fs::remove_all(dir);
     EXPECT_EQ(memory.behavior.spilled, 0u);
     EXPECT_GT(spilled.behavior.rows, 1000u);
     EXPECT_GT(spilled.behavior.runs, 10u);

@@ -1,0 +1,274 @@
+#include "hunt/finding_spill.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include "common/spill_file.h"
+#include "hunt/hunter.h"
+
+namespace cloudsift {
+namespace {
+
+// A finding as written: its evidence (PutEvidence), then its rule: the rule's number in the
+// run's rule table, shifted left once, the low bit set when the rule's fields (id, title,
+// level, then tags, tactics and techniques as counted lists) follow and enter the table.
+constexpr size_t kHeadBytes = 8 + 8 + 8;
+constexpr size_t kRuleField = kEvidenceTexts; // first text-table field of the rule texts
+
+template <typename E, typename Fn> void ForEachEvidenceText(E& e, Fn fn) {
+    fn(e.event_id, 0);
+    fn(e.event_name, 1);
+    fn(e.event_source, 2);
+    fn(e.source_type, 3);
+    fn(e.actor, 4);
+    fn(e.access_key, 5);
+    fn(e.source_ip, 6);
+    fn(e.user_agent, 7);
+    fn(e.account, 8);
+    fn(e.region, 9);
+    fn(e.file, 10);
+}
+
+} // namespace
+
+void PutEvidence(std::string& out, const Evidence& e, spill::TextTableWriter& table) {
+    const int64_t time = e.time;
+    const uint64_t pos = e.line_or_index, id = e.finding_id.value();
+    spill::PutRaw(out, &time, 8);
+    spill::PutRaw(out, &pos, 8);
+    spill::PutRaw(out, &id, 8);
+    ForEachEvidenceText(e, [&](const SharedText& t, size_t i) { table.Put(out, t, i, i != 0); });
+}
+
+bool ReadEvidence(spill::RunReader& in, Evidence& e) {
+    char raw[kHeadBytes];
+    if (!in.Read(raw, kHeadBytes))
+        return false;
+    int64_t time;
+    uint64_t pos, id;
+    std::memcpy(&time, raw, 8);
+    std::memcpy(&pos, raw + 8, 8);
+    std::memcpy(&id, raw + 16, 8);
+    e.time = time;
+    e.line_or_index = pos;
+    e.finding_id = FindingId::FromValue(id);
+    bool ok = true;
+    ForEachEvidenceText(e, [&](SharedText& t, size_t) { ok = ok && in.ReadText(t); });
+    return ok;
+}
+
+namespace {
+
+struct RunWriter {
+    spill::TextTableWriter texts;
+    std::unordered_map<const RuleFields*, uint32_t> rules;
+
+    void Put(const Finding& f, std::string& out) {
+        PutEvidence(out, f, texts);
+        const RuleFields* rule = &*f.rule;
+        auto [it, added] = rules.try_emplace(rule, uint32_t(rules.size()));
+        spill::PutVarint(out, uint64_t(it->second) << 1 | (added ? 1 : 0));
+        if (!added)
+            return;
+        texts.Put(out, rule->id, kRuleField, true);
+        texts.Put(out, rule->title, kRuleField + 1, true);
+        texts.Put(out, rule->level, kRuleField + 2, true);
+        for (const SharedStrings* list : {&rule->tags, &rule->tactics, &rule->techniques}) {
+            spill::PutVarint(out, list->size());
+            for (const auto& s : *list) {
+                spill::PutVarint(out, s.size());
+                out.append(s);
+            }
+        }
+    }
+};
+
+// A run being read back: its reader, rule table and current finding.
+struct RunSource {
+    spill::RunReader reader;
+    uint64_t left;
+    std::vector<SharedRule> rules;
+    Finding head;
+    std::string text;
+
+    RunSource(std::FILE* file, uint64_t findings, uint64_t bytes)
+        : reader(file, 0, bytes), left(findings) {}
+
+    // Reads the next finding into head; false at the end or on an error (ok says which).
+    bool Next(bool& ok) {
+        ok = true;
+        if (left == 0)
+            return false;
+        ok = ReadEvidence(reader, head);
+        uint64_t tag = 0;
+        ok = ok && reader.ReadVarint(tag);
+        if (ok && (tag & 1)) {
+            RuleFields r;
+            ok = reader.ReadText(r.id) && reader.ReadText(r.title) && reader.ReadText(r.level);
+            for (SharedStrings* list : {&r.tags, &r.tactics, &r.techniques}) {
+                uint64_t count = 0;
+                ok = ok && reader.ReadVarint(count) && count < (1u << 20);
+                SharedStrings::List items;
+                for (uint64_t i = 0; ok && i < count; ++i) {
+                    uint64_t n = 0;
+                    ok = reader.ReadVarint(n) && n < (1u << 24);
+                    if (ok) {
+                        text.resize(n);
+                        ok = reader.Read(text.data(), n);
+                        items.push_back(text);
+                    }
+                }
+                *list = SharedStrings(std::move(items));
+            }
+            if (ok && (tag >> 1) == rules.size())
+                rules.emplace_back(std::move(r));
+            else
+                ok = false;
+        }
+        ok = ok && (tag >> 1) < rules.size();
+        if (!ok)
+            return false;
+        head.rule = rules[tag >> 1];
+        --left;
+        return true;
+    }
+};
+
+} // namespace
+
+FindingSpill::~FindingSpill() {
+    Close();
+}
+
+void FindingSpill::Close() {
+    for (auto& r : runs_)
+        std::fclose(r.file);
+    runs_.clear();
+    findings_ = 0;
+}
+
+FindingSpill::FindingSpill(FindingSpill&& o) noexcept
+    : runs_(std::move(o.runs_)), findings_(o.findings_) {
+    o.runs_.clear();
+    o.findings_ = 0;
+}
+
+FindingSpill& FindingSpill::operator=(FindingSpill&& o) noexcept {
+    if (this != &o) {
+        Close();
+        runs_ = std::move(o.runs_);
+        findings_ = o.findings_;
+        o.runs_.clear();
+        o.findings_ = 0;
+    }
+    return *this;
+}
+
+bool FindingSpill::Write(FindingRun& run) {
+    if (run.empty())
+        return true;
+    // Table entries are known by identity: the findings (and so their texts) live until written.
+    RunWriter writer;
+    uint64_t bytes = 0;
+    std::FILE* f = spill::WriteRunFile(
+        run.size(), [&](size_t i, std::string& out) { writer.Put(run[i], out); }, bytes);
+    if (!f)
+        return false;
+    runs_.push_back({f, uint64_t(run.size()), uint64_t(bytes)});
+    findings_ += run.size();
+    run.Clear();
+    return true;
+}
+
+void SpilledFindings::Add(FindingSpill&& spill) {
+    spills_.push_back(std::move(spill));
+    const size_t s = spills_.size() - 1;
+    for (size_t r = 0; r < spills_[s].runs_.size(); ++r)
+        order_.push_back({0, s, r});
+    size_ += spills_[s].size();
+}
+
+void SpilledFindings::Add(FindingRun&& run) {
+    size_ += run.size();
+    runs_.push_back(std::move(run));
+    order_.push_back({1, runs_.size() - 1, 0});
+}
+
+void SpilledFindings::Add(std::vector<Finding>&& findings) {
+    size_ += findings.size();
+    vectors_.push_back(std::move(findings));
+    order_.push_back({2, vectors_.size() - 1, 0});
+}
+
+uint64_t SpilledFindings::on_disk() const {
+    uint64_t n = 0;
+    for (const auto& s : spills_)
+        n += s.size();
+    return n;
+}
+
+uint64_t SpilledFindings::ForEach(FunctionRef<void(const Finding&)> fn) const {
+    // A source's current finding: a disk run's decoded one, or one in memory.
+    struct Head {
+        std::unique_ptr<RunSource> disk;
+        const FindingRun* run = nullptr;
+        const std::vector<Finding>* vec = nullptr;
+        size_t next = 0;
+        const Finding* cur = nullptr;
+    };
+    std::vector<Head> heads(order_.size());
+    uint64_t unread = 0;
+    auto advance = [&](Head& h) {
+        h.cur = nullptr;
+        if (h.disk) {
+            bool ok = true;
+            if (h.disk->Next(ok))
+                h.cur = &h.disk->head;
+            else if (!ok)
+                unread += h.disk->left;
+        } else if (h.run) {
+            if (h.next < h.run->size())
+                h.cur = &(*h.run)[h.next++];
+        } else if (h.vec && h.next < h.vec->size()) {
+            h.cur = &(*h.vec)[h.next++];
+        }
+        return h.cur != nullptr;
+    };
+    std::vector<size_t> heap;
+    for (size_t i = 0; i < order_.size(); ++i) {
+        const SourceRef& s = order_[i];
+        if (s.kind == 0) {
+            const auto& r = spills_[s.a].runs_[s.b];
+            heads[i].disk = std::make_unique<RunSource>(r.file, r.findings, r.bytes);
+        } else if (s.kind == 1) {
+            heads[i].run = &runs_[s.a];
+        } else {
+            heads[i].vec = &vectors_[s.a];
+        }
+        if (advance(heads[i]))
+            heap.push_back(i);
+    }
+    // std heaps put the greatest first: "comes after" puts the least head on top; equal
+    // findings: the earlier source first.
+    auto after = [&](size_t a, size_t b) {
+        const Finding &x = *heads[a].cur, &y = *heads[b].cur;
+        if (FindingOrderLess(y, x))
+            return true;
+        return !FindingOrderLess(x, y) && a > b;
+    };
+    std::make_heap(heap.begin(), heap.end(), after);
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), after);
+        Head& h = heads[heap.back()];
+        fn(*h.cur);
+        if (advance(h))
+            std::push_heap(heap.begin(), heap.end(), after);
+        else
+            heap.pop_back();
+    }
+    return unread;
+}
+
+} // namespace cloudsift

@@ -1,8 +1,12 @@
 #include "hunt/finding_spill.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "common/spill_file.h"
@@ -85,19 +89,18 @@ struct RunWriter {
     }
 };
 
-// A run being read back: its reader, rule table and current finding.
+// A run being read back: its reader and rule table.
 struct RunSource {
     spill::RunReader reader;
     uint64_t left;
     std::vector<SharedRule> rules;
-    Finding head;
     std::string text;
 
     RunSource(std::FILE* file, uint64_t findings, uint64_t bytes)
         : reader(file, 0, bytes), left(findings) {}
 
     // Reads the next finding into head; false at the end or on an error (ok says which).
-    bool Next(bool& ok) {
+    bool Next(Finding& head, bool& ok) {
         ok = true;
         if (left == 0)
             return false;
@@ -134,6 +137,109 @@ struct RunSource {
         --left;
         return true;
     }
+};
+
+// Decodes the runs on disk ahead of the merge, on a thread of its own: each run's findings
+// come in batches, up to kDepth decoded ahead of the one the merge reads; the merge hands a
+// batch it has read back to be refilled (the old findings are released on the decoding thread).
+class RunPrefetcher {
+public:
+    static constexpr size_t kBatch = 1024, kDepth = 2;
+
+    explicit RunPrefetcher(std::vector<std::unique_ptr<RunSource>> runs) {
+        sources_.resize(runs.size());
+        for (size_t i = 0; i < runs.size(); ++i)
+            sources_[i].run = std::move(runs[i]);
+        if (!sources_.empty())
+            worker_ = std::thread([this] { Work(); });
+    }
+    ~RunPrefetcher() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stop_ = true;
+        }
+        work_.notify_all();
+        if (worker_.joinable())
+            worker_.join();
+    }
+    RunPrefetcher(const RunPrefetcher&) = delete;
+    RunPrefetcher& operator=(const RunPrefetcher&) = delete;
+
+    //! Swaps batch (read, or empty at the start) for run i's next one; false when the run has
+    //! no more (unread: findings that could not be read back).
+    bool NextBatch(size_t i, std::vector<Finding>& batch, uint64_t& unread) {
+        Source& s = sources_[i];
+        std::unique_lock<std::mutex> lock(mu_);
+        if (batch.capacity() > 0)
+            s.spare.push_back(std::move(batch));
+        batch = {};
+        work_.notify_one();
+        ready_.wait(lock, [&] { return !s.full.empty() || s.ended; });
+        if (s.full.empty()) {
+            unread += s.unread;
+            s.unread = 0;
+            return false;
+        }
+        batch = std::move(s.full.front());
+        s.full.pop_front();
+        work_.notify_one();
+        return true;
+    }
+
+private:
+    struct Source {
+        std::unique_ptr<RunSource> run; // read on the worker only
+        std::deque<std::vector<Finding>> full;
+        std::vector<std::vector<Finding>> spare;
+        bool ended = false;
+        uint64_t unread = 0;
+    };
+
+    void Work() {
+        std::unique_lock<std::mutex> lock(mu_);
+        while (!stop_) {
+            // The run with the fewest batches ready goes first.
+            Source* next = nullptr;
+            for (auto& s : sources_)
+                if (!s.ended && s.full.size() < kDepth &&
+                    (!next || s.full.size() < next->full.size()))
+                    next = &s;
+            if (!next) {
+                work_.wait(lock);
+                continue;
+            }
+            std::vector<Finding> batch;
+            if (!next->spare.empty()) {
+                batch = std::move(next->spare.back());
+                next->spare.pop_back();
+            }
+            lock.unlock();
+            batch.clear();
+            batch.reserve(kBatch);
+            bool ok = true, more = true;
+            while (batch.size() < kBatch) {
+                batch.emplace_back();
+                if (!(more = next->run->Next(batch.back(), ok))) {
+                    batch.pop_back();
+                    break;
+                }
+            }
+            lock.lock();
+            if (!batch.empty())
+                next->full.push_back(std::move(batch));
+            if (!more) {
+                next->ended = true;
+                next->unread = ok ? 0 : next->run->left;
+            }
+            ready_.notify_all();
+        }
+    }
+
+    std::vector<Source> sources_;
+    std::mutex mu_;
+    std::condition_variable work_, ready_;
+    bool stop_ = false;
+    std::thread worker_;
 };
 
 } // namespace
@@ -210,24 +316,41 @@ uint64_t SpilledFindings::on_disk() const {
 }
 
 uint64_t SpilledFindings::ForEach(FunctionRef<void(const Finding&)> fn) const {
-    // A source's current finding: a disk run's decoded one, or one in memory.
+    // A source's current finding: one of a disk run's decoded batch, or one in memory.
     struct Head {
-        std::unique_ptr<RunSource> disk;
+        size_t disk = SIZE_MAX; // the run's number in the prefetcher
+        std::vector<Finding> batch;
         const FindingRun* run = nullptr;
         const std::vector<Finding>* vec = nullptr;
         size_t next = 0;
         const Finding* cur = nullptr;
     };
     std::vector<Head> heads(order_.size());
+    std::vector<std::unique_ptr<RunSource>> disk_runs;
+    for (size_t i = 0; i < order_.size(); ++i) {
+        const SourceRef& s = order_[i];
+        if (s.kind == 0) {
+            const auto& r = spills_[s.a].runs_[s.b];
+            heads[i].disk = disk_runs.size();
+            disk_runs.push_back(std::make_unique<RunSource>(r.file, r.findings, r.bytes));
+        } else if (s.kind == 1) {
+            heads[i].run = &runs_[s.a];
+        } else {
+            heads[i].vec = &vectors_[s.a];
+        }
+    }
+    RunPrefetcher prefetch(std::move(disk_runs));
     uint64_t unread = 0;
     auto advance = [&](Head& h) {
         h.cur = nullptr;
-        if (h.disk) {
-            bool ok = true;
-            if (h.disk->Next(ok))
-                h.cur = &h.disk->head;
-            else if (!ok)
-                unread += h.disk->left;
+        if (h.disk != SIZE_MAX) {
+            if (h.next == h.batch.size()) {
+                h.next = 0;
+                if (!prefetch.NextBatch(h.disk, h.batch, unread))
+                    h.batch.clear();
+            }
+            if (h.next < h.batch.size())
+                h.cur = &h.batch[h.next++];
         } else if (h.run) {
             if (h.next < h.run->size())
                 h.cur = &(*h.run)[h.next++];
@@ -237,19 +360,9 @@ uint64_t SpilledFindings::ForEach(FunctionRef<void(const Finding&)> fn) const {
         return h.cur != nullptr;
     };
     std::vector<size_t> heap;
-    for (size_t i = 0; i < order_.size(); ++i) {
-        const SourceRef& s = order_[i];
-        if (s.kind == 0) {
-            const auto& r = spills_[s.a].runs_[s.b];
-            heads[i].disk = std::make_unique<RunSource>(r.file, r.findings, r.bytes);
-        } else if (s.kind == 1) {
-            heads[i].run = &runs_[s.a];
-        } else {
-            heads[i].vec = &vectors_[s.a];
-        }
+    for (size_t i = 0; i < order_.size(); ++i)
         if (advance(heads[i]))
             heap.push_back(i);
-    }
     // std heaps put the greatest first: "comes after" puts the least head on top; equal
     // findings: the earlier source first.
     auto after = [&](size_t a, size_t b) {

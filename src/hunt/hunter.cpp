@@ -121,19 +121,22 @@ Finding ImportedFinding(const Record& rec, const FileInfo& file) {
 }
 
 namespace {
-void CountLevel(std::array<uint64_t, 5>& counts, const Finding& f) {
-    if (int r = LevelRank(f.level()); r >= 0)
-        ++counts[size_t(r)];
+// Findings of each level (informational … critical) in a collection of findings.
+template <typename Findings> std::array<uint64_t, 5> LevelCountsOf(const Findings& findings) {
+    std::array<uint64_t, 5> counts{};
+    for (const Finding& f : findings)
+        if (int r = LevelRank(f.level()); r >= 0)
+            ++counts[size_t(r)];
+    return counts;
+}
+void AddCounts(std::array<uint64_t, 5>& into, const std::array<uint64_t, 5>& more) {
+    for (size_t i = 0; i < into.size(); ++i)
+        into[i] += more[i];
 }
 } // namespace
 
 std::array<uint64_t, 5> LevelCounts(const HuntResult& r) {
-    if (r.spilled)
-        return r.spilled_levels;
-    std::array<uint64_t, 5> counts{};
-    for (const auto& f : r.findings)
-        CountLevel(counts, f);
-    return counts;
+    return r.spilled ? r.spilled_levels : LevelCountsOf(r.findings);
 }
 
 uint64_t FindingCount(const HuntResult& r) {
@@ -223,6 +226,7 @@ struct ThreadSlot {
     FindingSpill spill;        // this thread's findings beyond its share of memory
     bool spill_failed = false; // a run could not be written: the findings stay in memory
     uint64_t suppressed = 0;   // findings suppressed before they were written
+    std::array<uint64_t, 5> spilled_levels{}; // of the findings written to spill
     analytics::CorrelationEngine::Collector correlation;
     std::unique_ptr<analytics::BehaviorCollector> behavior;
 };
@@ -265,7 +269,10 @@ private:
         if (suppressed_)
             slot_.suppressed += slot_.findings.EraseIf(*suppressed_);
         SortFindings(slot_.findings);
+        std::array<uint64_t, 5> levels = LevelCountsOf(slot_.findings);
         slot_.spill_failed = !slot_.spill.Write(slot_.findings);
+        if (!slot_.spill_failed)
+            AddCounts(slot_.spilled_levels, levels);
     }
     const sigma::RuleSet& rules_;
     const analytics::CorrelationEngine* corr_;
@@ -464,6 +471,10 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         // (ForEachFinding). A run that cannot be written stays in memory.
         all = std::make_shared<SpilledFindings>();
         for (auto& slot : slots) {
+            // Levels are counted as findings go to disk or stay: the stream is not read again
+            // for them.
+            AddCounts(result.spilled_levels, slot.spilled_levels);
+            AddCounts(result.spilled_levels, LevelCountsOf(slot.findings));
             if (!slot.spill_failed && !slot.spill.Write(slot.findings))
                 result.spill_failed = true;
             all->Add(std::move(slot.spill));
@@ -479,6 +490,7 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         result.suppressed += std::erase_if(derived, suppressed);
     SortFindings(derived);
     if (all) {
+        AddCounts(result.spilled_levels, LevelCountsOf(derived));
         all->Add(std::move(derived));
         result.spilled = all;
     } else {
@@ -502,17 +514,12 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
         if (result.spilled) {
             analytics::IncidentInput input;
             input.Reserve(result.spilled->size());
-            result.spilled->ForEach([&](const Finding& f) {
-                input.Add(f);
-                CountLevel(result.spilled_levels, f);
-            });
+            result.spilled->ForEach([&](const Finding& f) { input.Add(f); });
             result.incidents = analytics::BuildIncidents(input, incident, links);
         } else {
             result.incidents = analytics::BuildIncidents(result.findings, incident, links);
         }
     }
-    if (result.spilled && !options.incidents)
-        result.spilled->ForEach([&](const Finding& f) { CountLevel(result.spilled_levels, f); });
     lap(result.timings.incidents);
     if (releaser.joinable()) {
         releaser.join();

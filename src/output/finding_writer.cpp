@@ -161,15 +161,6 @@ void WriteFindingsTable(std::ostream& os, FindingStream findings, bool colour, s
         });
 }
 
-std::string LevelTotals(const std::vector<Finding>& findings) {
-    std::array<uint64_t, 5> counts{};
-    for (const auto& f : findings) {
-        int r = LevelRank(f.level());
-        if (r >= 0) ++counts[static_cast<size_t>(r)];
-    }
-    return LevelTotals(counts);
-}
-
 std::string LevelTotals(const std::array<uint64_t, 5>& counts) {
     const char* names[] = {"informational", "low", "medium", "high", "critical"};
     std::string out;

@@ -67,9 +67,8 @@ void WriteFindingsTable(std::ostream& os, const std::vector<Finding>& findings, 
 //! The same for time-ordered findings read once per level (none held).
 void WriteFindingsTable(std::ostream& os, FindingStream findings, bool colour, size_t width);
 
-//! Per-level counts line, e.g. "critical 2 · high 10 · medium 3 · low 0 · informational 0".
-std::string LevelTotals(const std::vector<Finding>& findings);
-//! The same from counts, informational (0) … critical (4).
+//! Per-level counts line from counts, informational (0) … critical (4), e.g.
+//! "critical 2 · high 10 · medium 3 · low 0 · informational 0".
 std::string LevelTotals(const std::array<uint64_t, 5>& counts);
 
 } // namespace cloudsift

@@ -190,5 +190,27 @@ TEST(FindingSpill, SpilledHuntGivesTheSameFindingsLevelsAndIncidents) {
     }
 }
 
+// Levels of spilled findings are counted as they are written (the stream is not read again
+// for them): without incidents too, every finding once.
+TEST(FindingSpill, SpilledLevelsCountEveryFindingOnceWithoutIncidents) {
+    test::SimulatedHunt org("spill-levels", 20000, 12);
+    ASSERT_TRUE(org.ok);
+    HuntOptions o = org.options;
+    o.incidents = false;
+    o.findings_in_memory = 0;
+    HuntResult memory = RunHunt(o, *org.rules);
+    o.findings_in_memory = 5;
+    HuntResult spilled = RunHunt(o, *org.rules);
+    ASSERT_NE(spilled.spilled, nullptr);
+    EXPECT_TRUE(spilled.incidents.empty());
+    const auto levels = LevelCounts(spilled);
+    EXPECT_EQ(levels, LevelCounts(memory));
+    uint64_t sum = 0;
+    for (uint64_t n : levels)
+        sum += n;
+    EXPECT_EQ(sum, FindingCount(spilled));
+    EXPECT_GT(levels[3] + levels[4], 0u); // high or critical findings among them
+}
+
 } // namespace
 } // namespace cloudsift

@@ -3,7 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/strings.h"
-#include "common/yaml_hazard.h"
+#include "common/yaml_syntax.h"
 
 namespace cloudsift::analytics {
 
@@ -36,8 +36,8 @@ void SuppressionList::Parse(std::string_view text, std::vector<Problem>& problem
     std::string_view head = Trim(text);
     bool yaml = StartsWith(head, "-") || StartsWith(head, "suppress:") || StartsWith(head, "---");
     if (yaml) {
-        if (auto line = YamlParserHazard(text)) {
-            problems.push_back({*line, kYamlHazardMessage});
+        if (auto refused = YamlRefusal(text)) {
+            problems.push_back({refused->line, std::move(refused->message)});
             return;
         }
         YAML::Node doc;

@@ -2,7 +2,8 @@
 // at the top level of a document whose root is a flow node ("[1],", "\"s\",", "{a: 1} [2],"),
 // and on a line starting with ',' after a root sequence or scalar ("- a\n,", "a #c\n,",
 // "|\n a\n,"), and on control characters ("\0,") or bytes that are not UTF-8. Such text is never a
-// rule (most of it not even valid YAML); callers refuse it before parsing.
+// rule (most of it not even valid YAML); YamlRefusal (yaml_syntax.h) refuses it before libyaml
+// and yaml-cpp parse anything.
 #pragma once
 #include <cstddef>
 #include <optional>

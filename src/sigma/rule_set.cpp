@@ -10,7 +10,7 @@
 #include <unordered_map>
 
 #include "common/strings.h"
-#include "common/yaml_hazard.h"
+#include "common/yaml_syntax.h"
 #include "sigma/attack_tags.h"
 #include "sigma/detection.h"
 
@@ -156,9 +156,10 @@ struct RuleSet::Impl {
             if (!placeholders)
                 return;
         }
-        if (auto line = YamlParserHazard(yaml)) {
-            rep.diagnostics.push_back({DKind::Error, rep.file, int(*line), 0, "", "yaml.parse",
-                                       kYamlHazardMessage});
+        if (auto refused = YamlRefusal(yaml)) {
+            rep.diagnostics.push_back({DKind::Error, rep.file, int(refused->line),
+                                       int(refused->column), "", "yaml.parse",
+                                       std::move(refused->message)});
             return;
         }
         std::vector<YAML::Node> docs;
@@ -192,10 +193,11 @@ struct RuleSet::Impl {
                 throw YAML::Exception(YAML::Mark::null_mark(), "cannot read " + path);
             std::string text((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-            if (auto line = YamlParserHazard(text)) {
+            if (auto refused = YamlRefusal(text)) {
                 YAML::Mark mark = YAML::Mark::null_mark();
-                mark.line = int(*line) - 1;
-                throw YAML::Exception(mark, kYamlHazardMessage);
+                mark.line = int(refused->line) - 1;
+                mark.column = int(refused->column) - 1;
+                throw YAML::Exception(mark, refused->message);
             }
             const YAML::Node root = YAML::Load(text);
             const YAML::Node nested = root.IsMap() ? root["placeholders"] : YAML::Node();

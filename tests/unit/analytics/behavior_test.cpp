@@ -427,6 +427,18 @@ TEST(Suppress, YamlAndCsvEntriesWithExpiry) {
     EXPECT_TRUE(csv.Suppressed(f, now));
 }
 
+// A malformed YAML suppression list is refused whole by libyaml, at the line of its problem.
+TEST(Suppress, MalformedYamlIsRefusedWithItsLine) {
+    analytics::SuppressionList list;
+    std::vector<analytics::SuppressionList::Problem> problems;
+    list.Parse("suppress:\n  - rule: r1\n reason: CI\n", problems);
+    EXPECT_TRUE(list.entries().empty());
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].line, 3u);
+    EXPECT_NE(problems[0].message.find("did not find expected key"), std::string::npos)
+        << problems[0].message;
+}
+
 TEST(Incidents, GroupsAcrossSourcesByEntitiesAndTime) {
     auto mk = [](TimeMs t, std::string rule, std::string tactic, std::string ip, std::string actor,
                  std::string src, std::string level = "high") {

@@ -196,6 +196,33 @@ TEST(SigmaLoader, FlowRootFollowedByCommaIsRefusedNotHung) {
     }
 }
 
+// Malformed YAML is refused by libyaml before yaml-cpp sees it, with libyaml's line, column and
+// problem; a placeholder config goes through the same gate.
+TEST(SigmaLoader, MalformedYamlIsReportedWithLibyamlPosition) {
+    Loaded l("title: T\nlogsource:\n  product: aws\n service: cloudtrail\n");
+    auto errors = l.Diags(Diagnostic::Kind::Error);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code, "yaml.parse");
+    EXPECT_EQ(errors[0].line, 4);
+    EXPECT_EQ(errors[0].column, 2);
+    EXPECT_NE(errors[0].message.find("did not find expected key"), std::string::npos)
+        << errors[0].message;
+
+    TempFile config("bad_placeholders",
+                    "placeholders:\n  Servers: ['srv*', 'dc01'\n  Admins: [root]\n");
+    LoadOptions opt;
+    opt.placeholder_config = config.path.string();
+    Loaded p("title: T\nlogsource:\n  product: aws\ndetection:\n  sel:\n    f: x\n"
+             "  condition: sel\n",
+             opt);
+    auto perr = p.Diags(Diagnostic::Kind::Error);
+    ASSERT_EQ(perr.size(), 1u);
+    EXPECT_EQ(perr[0].code, "placeholder.config");
+    EXPECT_EQ(perr[0].line, 3);
+    EXPECT_NE(perr[0].message.find("did not find expected ',' or ']'"), std::string::npos)
+        << perr[0].message;
+}
+
 // Meta-filters (sigma-filters-specification).
 TEST(SigmaFilters, SuppressNamedRulesOnly) {
     std::string rules = "title: R1\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\n"

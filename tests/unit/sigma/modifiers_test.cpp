@@ -249,19 +249,14 @@ TEST(SigmaKeywords, NumbersAreSearchedAsText) {
 }
 
 TEST(SigmaExpand, PlaceholdersFromConfig) {
-    auto path = std::filesystem::temp_directory_path() /
-                ("cloudsift_placeholders_" + std::to_string(::getpid()) + ".yml");
-    {
-        std::ofstream out(path);
-        out << "placeholders:\n  Servers: ['srv*', 'dc01']\n  Admins: [root]\n";
-    }
+    TempFile config("placeholders",
+                    "placeholders:\n  Servers: ['srv*', 'dc01']\n  Admins: [root]\n");
     LoadOptions opt;
-    opt.placeholder_config = path.string();
+    opt.placeholder_config = config.path.string();
     Loaded l(RuleYaml("    selection:\n        host|expand: '%Servers%'\n"
                       "        user|expand: '\\%plain%Admins%'\n"
                       "    condition: selection\n"),
              opt);
-    std::filesystem::remove(path);
     ASSERT_EQ(l.Errors(), 0u);
     ASSERT_EQ(l.set.size(), 1u);
     EXPECT_TRUE(l.Matches(R"({"host":"SRV-web","user":"%plainroot"})"));

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,19 @@ inline std::string RuleYaml(const std::string& detection, const std::string& ext
            "logsource:\n    product: aws\n    service: cloudtrail\n" +
            extra + "detection:\n" + detection + "level: high\n";
 }
+
+//! A temporary file holding text (e.g. a placeholder config), removed with the value.
+struct TempFile {
+    std::filesystem::path path;
+    TempFile(const std::string& name, const std::string& text)
+        : path(std::filesystem::temp_directory_path() /
+               ("cloudsift_" + name + "_" + std::to_string(::getpid()) + ".yml")) {
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::filesystem::remove(path); }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+};
 
 //! A loaded and compiled rule set with its load reports.
 struct Loaded {

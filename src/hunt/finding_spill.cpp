@@ -363,23 +363,37 @@ uint64_t SpilledFindings::ForEach(FunctionRef<void(const Finding&)> fn) const {
     for (size_t i = 0; i < order_.size(); ++i)
         if (advance(heads[i]))
             heap.push_back(i);
-    // std heaps put the greatest first: "comes after" puts the least head on top; equal
-    // findings: the earlier source first.
-    auto after = [&](size_t a, size_t b) {
+    // A min-heap of sources by their current finding (equal findings: the earlier source
+    // first). The least source's next finding replaces it at the top and sinks to its place:
+    // one pass down the heap per finding instead of a pop and a push.
+    auto before = [&](size_t a, size_t b) {
         const Finding &x = *heads[a].cur, &y = *heads[b].cur;
-        if (FindingOrderLess(y, x))
+        if (x.time != y.time)
+            return x.time < y.time;
+        if (FindingOrderLess(x, y))
             return true;
-        return !FindingOrderLess(x, y) && a > b;
+        return !FindingOrderLess(y, x) && a < b;
     };
-    std::make_heap(heap.begin(), heap.end(), after);
+    auto sink = [&](size_t at) {
+        const size_t n = heap.size();
+        for (size_t child; (child = 2 * at + 1) < n; at = child) {
+            if (child + 1 < n && before(heap[child + 1], heap[child]))
+                ++child;
+            if (!before(heap[child], heap[at]))
+                break;
+            std::swap(heap[at], heap[child]);
+        }
+    };
+    for (size_t i = heap.size() / 2; i-- > 0;)
+        sink(i);
     while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), after);
-        Head& h = heads[heap.back()];
+        Head& h = heads[heap.front()];
         fn(*h.cur);
-        if (advance(h))
-            std::push_heap(heap.begin(), heap.end(), after);
-        else
+        if (!advance(h)) {
+            heap.front() = heap.back();
             heap.pop_back();
+        }
+        sink(0);
     }
     return unread;
 }

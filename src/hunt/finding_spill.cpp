@@ -144,7 +144,7 @@ struct RunSource {
 // batch it has read back to be refilled (the old findings are released on the decoding thread).
 class RunPrefetcher {
 public:
-    static constexpr size_t kBatch = 256, kDepth = 2;
+    static constexpr size_t kBatch = 1024, kDepth = 2;
 
     explicit RunPrefetcher(std::vector<std::unique_ptr<RunSource>> runs) {
         sources_.resize(runs.size());

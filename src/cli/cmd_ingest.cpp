@@ -106,6 +106,9 @@ const Registration kIngest{
         sub.add_flag("--no-copy", a->no_copy, "Reference evidence in place instead of copying");
         sub.add_option("-r,--rules", a->rules, "Rule file or directory (default: built-in rules)");
         sub.add_flag("--no-hunt", a->no_hunt, "Do not run the detection rules");
+        sub.add_option("--memory-limit", a->opt.memory_limit,
+                       "DuckDB's memory limit for the run, e.g. 2GB (default: DuckDB's, 80% of "
+                       "RAM); bounds the store's memory at some cost in speed");
         sub.add_flag("-q,--quiet", a->quiet, "No summary on stderr");
         sub.add_flag("--timings", a->timings, "Print the wall time of each ingest stage on stderr");
         return [a] { return RunIngest(*a); };

@@ -14,8 +14,9 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <thread>
@@ -379,30 +380,54 @@ Status SyncEvidence(const std::string& case_dir) {
     return Ok{};
 }
 
-// Sets a numeric DuckDB setting for the life of the object, then back to what it was.
+// Whether a setting's value can go into SET as a quoted literal: a number, optionally with a
+// unit ("1", "19.5 GiB", "512MB").
+bool PlainSettingValue(std::string_view v) {
+    size_t i = 0;
+    while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.'))
+        ++i;
+    if (i == 0)
+        return false;
+    if (i < v.size() && v[i] == ' ')
+        ++i;
+    return std::all_of(v.begin() + long(i), v.end(),
+                       [](unsigned char c) { return std::isalpha(c) != 0; });
+}
+
+// Sets a DuckDB setting (a number, optionally with a unit) for the life of the object, then
+// back to what it was.
 class ScopedSetting {
 public:
-    ScopedSetting(Connection& con, const std::string& name, unsigned value)
+    ScopedSetting(Connection& con, const std::string& name, const std::string& value)
         : con_(con), name_(name) {
+        if (!PlainSettingValue(value))
+            return;
         auto before = con_.Query("SELECT current_setting('" + name_ + "')");
         if (!before || before.value().rows.empty())
             return;
         previous_ = before.value().Cell(0, 0);
-        if (previous_.empty() ||
-            !std::all_of(previous_.begin(), previous_.end(),
-                         [](unsigned char c) { return std::isdigit(c) != 0; }) ||
-            !con_.Exec("SET " + name_ + " = " + std::to_string(value)))
+        if (!PlainSettingValue(previous_) || !con_.Exec("SET " + name_ + " = '" + value + "'"))
             previous_.clear();
     }
+    ScopedSetting(Connection& con, const std::string& name, unsigned value)
+        : ScopedSetting(con, name, std::to_string(value)) {}
     ~ScopedSetting() {
-        if (!previous_.empty())
-            (void)con_.Exec("SET " + name_ + " = " + previous_);
+        if (previous_.empty())
+            return;
+        // Values are shown rounded ("18.7 GiB"): the default, when it was that, comes back
+        // exactly through RESET.
+        (void)con_.Exec("RESET " + name_);
+        auto now = con_.Query("SELECT current_setting('" + name_ + "')");
+        if (!now || now.value().rows.empty() || now.value().Cell(0, 0) != previous_)
+            (void)con_.Exec("SET " + name_ + " = '" + previous_ + "'");
     }
+    //! Whether the setting was changed.
+    bool changed() const { return !previous_.empty(); }
 
 private:
     Connection& con_;
     std::string name_;
-    std::string previous_; // digits; empty when nothing was changed
+    std::string previous_; // empty when nothing was changed
 };
 
 } // namespace
@@ -446,6 +471,16 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     auto start = Clock::now();
     if (store.read_only())
         return Error{"case.read_only", "the case is open read-only"};
+    // The memory limit is set before anything is written, so a refused one leaves no trace.
+    std::optional<ScopedSetting> memory_limit;
+    if (!options.memory_limit.empty()) {
+        if (PlainSettingValue(options.memory_limit))
+            memory_limit.emplace(store.conn(), "memory_limit", options.memory_limit);
+        if (!memory_limit || !memory_limit->changed())
+            return Error{"ingest.memory_limit", "not a memory size DuckDB accepts: '" +
+                                                    options.memory_limit +
+                                                    "' (for example 2GB or 512MiB)"};
+    }
     IngestResult result;
     std::vector<std::string> files = DiscoverFiles(options.scan.inputs, result.input_errors);
     // Never ingest the case into itself.

@@ -33,6 +33,10 @@ struct IngestOptions {
     //! custom formats: the options every scanning command shares.
     ScanOptions scan;
     bool copy = true;                //!< copy evidence into the case (false: reference in place)
+    //! DuckDB's memory limit for the run ("2GB", "512MiB"); empty: DuckDB's own (80 % of RAM).
+    //! Its buffers beyond the limit are written out or dropped, so the run's memory stays near
+    //! it (at some cost in speed); the setting it had is restored afterwards.
+    std::string memory_limit;
     size_t batch_rows = 2048;        //!< records buffered before they go to the appender
     //! A thread's transaction is committed at the end of a file once it holds at least this
     //! many events or commit_files files; 0 = one transaction per file.

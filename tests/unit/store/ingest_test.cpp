@@ -136,6 +136,45 @@ TEST(Ingest, LeavesDuckDbSettingsAsItFoundThem) {
     EXPECT_EQ(t.value().Cell(0, 1), "7");
 }
 
+TEST(Ingest, MemoryLimitHoldsForTheRunOnly) {
+    TempDir tmp;
+    std::string in = StageFixtures(tmp.path);
+    auto cs = CaseStore::Open((tmp.path / "case").string(), OpenMode::Create);
+    ASSERT_TRUE(cs.ok());
+    auto setting = [&] {
+        auto t = cs.value()->conn().Query("SELECT current_setting('memory_limit')");
+        return t.ok() ? t.value().Cell(0, 0) : std::string("?");
+    };
+    const std::string before = setting();
+    IngestOptions opt;
+    opt.scan.inputs = {in};
+    // Refused values leave the case as it was: nothing hashed, copied or stored.
+    for (const char* bad : {"lots", "2GB'; DROP TABLE events; --", "-1GB", "12 parsecs"}) {
+        opt.memory_limit = bad;
+        auto r = Ingest(*cs.value(), opt);
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_EQ(r.error().code, "ingest.memory_limit");
+        EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM files"), 0);
+        EXPECT_FALSE(fs::exists(tmp.path / "case" / "evidence" / "AWSLogs"));
+    }
+    EXPECT_EQ(setting(), before);
+    // The run's limit is DuckDB's while it runs; the events are all stored; afterwards the
+    // case has its setting back.
+    opt.memory_limit = "64MB";
+    std::string during;
+    opt.hunt = [&](const ScanOptions&) -> Result<IngestHunt> {
+        during = setting();
+        return IngestHunt{};
+    };
+    auto r = Ingest(*cs.value(), opt);
+    EXPECT_NE(during, before);
+    EXPECT_EQ(during, "61.0 MiB"); // 64 000 000 bytes
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value().ingested, 2u);
+    EXPECT_EQ(Count(*cs.value(), "SELECT count(*) FROM events"), 11);
+    EXPECT_EQ(setting(), before);
+}
+
 TEST(Ingest, SecondRunSkipsKnownFiles) {
     IngestedCase c;
     IngestOptions opt;

@@ -55,10 +55,22 @@ bool IsC1(std::string_view s, size_t i, size_t len) {
     return len == 2 && static_cast<uint8_t>(s[i]) == 0xC2 && static_cast<uint8_t>(s[i + 1]) < 0xA0;
 }
 
+// Length of s's leading run of ASCII, found eight bytes at a time (to a multiple of eight).
+size_t AsciiPrefix(std::string_view s) {
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= s.size(); i += 8) {
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    return i;
+}
+
 } // namespace
 
 bool IsValidUtf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
+    size_t i = AsciiPrefix(s);
+    while (i < s.size()) {
         size_t n = Utf8SeqLen(s, i);
         if (n == 0)
             return false;
@@ -68,14 +80,7 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 std::string_view ValidUtf8(std::string_view s, std::string& scratch) {
-    size_t i = 0;
-    // ASCII eight bytes at a time, then sequence by sequence.
-    for (uint64_t w; i + 8 <= s.size(); i += 8) {
-        std::memcpy(&w, s.data() + i, 8);
-        if (w & 0x8080808080808080ull)
-            break;
-    }
-    size_t bad = i;
+    size_t bad = AsciiPrefix(s);
     while (bad < s.size()) {
         size_t n = Utf8SeqLen(s, bad);
         if (n == 0)

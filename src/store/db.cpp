@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 
 #include "common/sanitize.h"
@@ -428,6 +429,28 @@ void ColumnChunk::Str(size_t col, size_t row, std::string_view s) {
     }
     std::string_view text = ValidUtf8(s, scratch_);
     duckdb_vector_assign_string_element_len(vectors_[col], row, text.data(), text.size());
+}
+
+void ColumnChunk::StrView(size_t col, size_t row, std::string_view s) {
+    if (s.empty()) {
+        SetNull(col, row);
+        return;
+    }
+    if (s.size() > UINT32_MAX || !IsValidUtf8(s)) {
+        Str(col, row, s);
+        return;
+    }
+    // DuckDB's string_t as the C API lays it out: up to 12 bytes inline, else a 4-byte prefix
+    // and a pointer to the text (the appender copies the text into its own buffers).
+    duckdb_string_t& cell = static_cast<duckdb_string_t*>(data_[col])[row];
+    cell = {};
+    cell.value.inlined.length = uint32_t(s.size());
+    if (s.size() <= sizeof(cell.value.inlined.inlined)) {
+        std::memcpy(cell.value.inlined.inlined, s.data(), s.size());
+    } else {
+        std::memcpy(cell.value.pointer.prefix, s.data(), sizeof(cell.value.pointer.prefix));
+        cell.value.pointer.ptr = const_cast<char*>(s.data());
+    }
 }
 
 void ColumnChunk::UInt(size_t col, size_t row, uint64_t v) {

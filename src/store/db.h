@@ -133,6 +133,10 @@ public:
     static size_t Capacity();
     //! Sets a string cell (copied); empty text is stored as NULL.
     void Str(size_t col, size_t row, std::string_view s);
+    //! Sets a string cell to a view of s, not a copy: s must stay valid and unchanged until the
+    //! chunk has been appended (Appender::Append copies it) or reset. Empty text is NULL; text
+    //! that is not valid UTF-8 is copied, repaired, as Str does.
+    void StrView(size_t col, size_t row, std::string_view s);
     //! Sets an unsigned 64-bit integer cell.
     void UInt(size_t col, size_t row, uint64_t v);
     //! Sets a TIMESTAMP cell from milliseconds since the epoch (0 → NULL).

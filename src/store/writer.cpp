@@ -264,7 +264,7 @@ Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256,
         size_t n = std::min(cap, times_.size() - first);
         for (size_t i = 0; i < n; ++i) {
             size_t r = first + i;
-            chunk.Str(0, i, file_sha256);
+            chunk.StrView(0, i, file_sha256);
             chunk.UInt(1, i, lines_[r]);
             chunk.UInt(2, i, idx_[r]);
             chunk.TimeMs(3, i, times_[r]);
@@ -272,7 +272,7 @@ Status EventBatch::AppendTo(Appender& events, std::string_view file_sha256,
         for (size_t c = 0; c < kStrCols; ++c)
             for (size_t i = 0; i < n; ++i) {
                 const Span& sp = spans_[(first + i) * kStrCols + c];
-                chunk.Str(4 + c, i, std::string_view(arena_.data() + sp.off, sp.len));
+                chunk.StrView(4 + c, i, std::string_view(arena_.data() + sp.off, sp.len));
             }
         chunk.SetRows(n);
         if (auto st = events.Append(chunk); !st)

@@ -70,6 +70,7 @@ TEST(ValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
         s += std::string(9, 'y');
         std::string want = std::string(pos, 'x') + fffd + "\xc3\xa9" + std::string(9, 'y');
         EXPECT_EQ(ValidUtf8(s, scratch), want) << "offset " << pos;
+        EXPECT_FALSE(IsValidUtf8(s)) << "offset " << pos;
         EXPECT_TRUE(IsValidUtf8(ValidUtf8(s, scratch)));
     }
 }

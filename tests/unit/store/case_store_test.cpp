@@ -222,6 +222,68 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
     EXPECT_EQ(row.value().Cell(0, 0), text(2));
 }
 
+// StrView cells are views: the appender must copy them. The viewed buffer is overwritten after
+// each chunk is appended and before the rows are flushed to the table, so a reference kept by
+// DuckDB would show as wrong text. Texts of 12 bytes (inline), 13 (on the heap), long ones,
+// empty ones (NULL) and invalid UTF-8 (repaired, as Str does) are all stored as given.
+TEST(ColumnChunk, StrViewCellsAreCopiedOnAppend) {
+    auto db = Database::Open(":memory:", false);
+    ASSERT_TRUE(db.ok());
+    auto con = Connection::Open(*db.value());
+    ASSERT_TRUE(con.ok());
+    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (s VARCHAR, u UBIGINT)"));
+    auto app = Appender::Open(*con.value(), "t");
+    ASSERT_TRUE(app.ok());
+    using T = ColumnChunk::Type;
+    ColumnChunk chunk({T::Varchar, T::UBigInt});
+    const size_t cap = ColumnChunk::Capacity();
+    const size_t total = 2 * cap + 5;
+    auto text = [](size_t r) -> std::string {
+        switch (r % 5) {
+        case 0:
+            return "";
+        case 1:
+            return "twelve bytes";
+        case 2:
+            return "thirteen byte";
+        case 3:
+            return "a text well beyond the inline size, row " + std::to_string(r);
+        default:
+            return "bad \xff byte " + std::to_string(r);
+        }
+    };
+    std::string arena;
+    for (size_t first = 0; first < total; first += cap) {
+        size_t n = std::min(cap, total - first);
+        arena.clear();
+        std::vector<std::pair<size_t, size_t>> spans;
+        for (size_t i = 0; i < n; ++i) {
+            spans.emplace_back(arena.size(), text(first + i).size());
+            arena += text(first + i);
+        }
+        for (size_t i = 0; i < n; ++i) {
+            chunk.StrView(0, i, std::string_view(arena).substr(spans[i].first, spans[i].second));
+            chunk.UInt(1, i, first + i);
+        }
+        chunk.SetRows(n);
+        ASSERT_TRUE(app.value()->Append(chunk));
+        std::fill(arena.begin(), arena.end(), 'X');
+    }
+    ASSERT_TRUE(app.value()->Flush());
+    auto t = con.value()->Query("SELECT u, s FROM t ORDER BY u");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_EQ(t.value().rows.size(), total);
+    for (size_t r = 0; r < total; ++r) {
+        std::string want = text(r);
+        if (r % 5 == 4)
+            want = "bad \xef\xbf\xbd byte " + std::to_string(r);
+        ASSERT_EQ(t.value().Cell(r, 1), want) << "row " << r;
+    }
+    auto nulls = con.value()->Query("SELECT count(*) FROM t WHERE s IS NULL");
+    ASSERT_TRUE(nulls.ok());
+    EXPECT_EQ(nulls.value().Cell(0, 0), std::to_string((total + 4) / 5));
+}
+
 TEST(Appender, AppendsEmptyFilledAndRepairedListsOfText) {
     auto db = Database::Open(":memory:", false);
     ASSERT_TRUE(db.ok());

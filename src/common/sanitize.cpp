@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <simdjson.h>
+
 #include "common/strings.h"
 
 namespace cloudsift {
@@ -69,17 +71,14 @@ size_t AsciiPrefix(std::string_view s) {
 } // namespace
 
 bool IsValidUtf8(std::string_view s) {
-    size_t i = AsciiPrefix(s);
-    while (i < s.size()) {
-        size_t n = Utf8SeqLen(s, i);
-        if (n == 0)
-            return false;
-        i += n;
-    }
-    return true;
+    // SIMD validation (the same rules as Utf8SeqLen: no overlong forms, surrogates or code
+    // points beyond U+10FFFF).
+    return simdjson::validate_utf8(s.data(), s.size());
 }
 
 std::string_view ValidUtf8(std::string_view s, std::string& scratch) {
+    if (IsValidUtf8(s))
+        return s;
     size_t bad = AsciiPrefix(s);
     while (bad < s.size()) {
         size_t n = Utf8SeqLen(s, bad);

@@ -75,6 +75,72 @@ TEST(ValidUtf8, KeepsValidTextAndReplacesEachBrokenByte) {
     }
 }
 
+// The well-formed byte sequences of the Unicode standard (chapter 3, table 3-7), written out
+// as the table gives them: the reference IsValidUtf8 and ValidUtf8 are checked against.
+bool WellFormedUtf8(std::string_view s) {
+    auto in = [](uint8_t c, uint8_t lo, uint8_t hi) { return c >= lo && c <= hi; };
+    for (size_t i = 0; i < s.size();) {
+        auto b = [&](size_t k) { return i + k < s.size() ? uint8_t(s[i + k]) : uint8_t(0); };
+        auto tail = [&](size_t k) { return i + k < s.size() && in(b(k), 0x80, 0xBF); };
+        const uint8_t c = b(0);
+        size_t n = 0;
+        if (c <= 0x7F)
+            n = 1;
+        else if (in(c, 0xC2, 0xDF))
+            n = tail(1) ? 2 : 0;
+        else if (c == 0xE0)
+            n = i + 1 < s.size() && in(b(1), 0xA0, 0xBF) && tail(2) ? 3 : 0;
+        else if (in(c, 0xE1, 0xEC) || in(c, 0xEE, 0xEF))
+            n = tail(1) && tail(2) ? 3 : 0;
+        else if (c == 0xED)
+            n = i + 1 < s.size() && in(b(1), 0x80, 0x9F) && tail(2) ? 3 : 0;
+        else if (c == 0xF0)
+            n = i + 1 < s.size() && in(b(1), 0x90, 0xBF) && tail(2) && tail(3) ? 4 : 0;
+        else if (in(c, 0xF1, 0xF3))
+            n = tail(1) && tail(2) && tail(3) ? 4 : 0;
+        else if (c == 0xF4)
+            n = i + 1 < s.size() && in(b(1), 0x80, 0x8F) && tail(2) && tail(3) ? 4 : 0;
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+// Every string of one and two bytes, and three- and four-byte strings made of the bytes where
+// the table's ranges begin and end, each alone and after an ASCII run long enough for the
+// eight-byte steps: IsValidUtf8 agrees with the table, and ValidUtf8 keeps exactly the valid.
+TEST(ValidUtf8, AgreesWithTheStandardsTableOfWellFormedSequences) {
+    const uint8_t edges[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+                             0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+                             0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+    std::vector<std::string> cases;
+    for (int a = 0; a < 256; ++a) {
+        cases.push_back(std::string(1, char(a)));
+        for (int b = 0; b < 256; ++b)
+            cases.push_back({char(a), char(b)});
+    }
+    for (uint8_t a : edges)
+        for (uint8_t b : edges)
+            for (uint8_t c : edges) {
+                cases.push_back({char(a), char(b), char(c)});
+                for (uint8_t d : edges)
+                    cases.push_back({char(a), char(b), char(c), char(d)});
+            }
+    std::string scratch;
+    size_t valid = 0;
+    for (const std::string& bytes : cases)
+        for (const std::string& s : {bytes, std::string(13, 'a') + bytes + "tail"}) {
+            const bool want = WellFormedUtf8(s);
+            valid += want;
+            ASSERT_EQ(IsValidUtf8(s), want)
+                << nlohmann::json::binary(std::vector<uint8_t>(s.begin(), s.end()));
+            ASSERT_EQ(ValidUtf8(s, scratch).data() == s.data(), want);
+            ASSERT_TRUE(WellFormedUtf8(ValidUtf8(s, scratch)));
+        }
+    EXPECT_GT(valid, 1000u); // the table admits many of them, not none
+}
+
 TEST(TerminalSafe, NeutralizesEscapes) {
     EXPECT_EQ(TerminalSafe("ok\x1b[31mred"), "ok\\x1b[31mred");
 }

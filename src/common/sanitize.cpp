@@ -71,9 +71,18 @@ size_t AsciiPrefix(std::string_view s) {
 } // namespace
 
 bool IsValidUtf8(std::string_view s) {
-    // SIMD validation (the same rules as Utf8SeqLen: no overlong forms, surrogates or code
-    // points beyond U+10FFFF).
-    return simdjson::validate_utf8(s.data(), s.size());
+    // Long texts by SIMD validation (the same rules as Utf8SeqLen: no overlong forms,
+    // surrogates or code points beyond U+10FFFF); short ones, most cells, are done before its
+    // call would be.
+    if (s.size() >= 64)
+        return simdjson::validate_utf8(s.data(), s.size());
+    for (size_t i = AsciiPrefix(s); i < s.size();) {
+        size_t n = Utf8SeqLen(s, i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
 }
 
 std::string_view ValidUtf8(std::string_view s, std::string& scratch) {

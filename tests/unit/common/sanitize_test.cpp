@@ -108,8 +108,9 @@ bool WellFormedUtf8(std::string_view s) {
 }
 
 // Every string of one and two bytes, and three- and four-byte strings made of the bytes where
-// the table's ranges begin and end, each alone and after an ASCII run long enough for the
-// eight-byte steps: IsValidUtf8 agrees with the table, and ValidUtf8 keeps exactly the valid.
+// the table's ranges begin and end, each alone, after an ASCII run long enough for the
+// eight-byte steps and in a text long enough for SIMD validation: IsValidUtf8 agrees with the
+// table, and ValidUtf8 keeps exactly the valid.
 TEST(ValidUtf8, AgreesWithTheStandardsTableOfWellFormedSequences) {
     const uint8_t edges[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
                              0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
@@ -130,7 +131,8 @@ TEST(ValidUtf8, AgreesWithTheStandardsTableOfWellFormedSequences) {
     std::string scratch;
     size_t valid = 0;
     for (const std::string& bytes : cases)
-        for (const std::string& s : {bytes, std::string(13, 'a') + bytes + "tail"}) {
+        for (const std::string& s : {bytes, std::string(13, 'a') + bytes + "tail",
+                                     std::string(70, 'a') + bytes + "tail"}) {
             const bool want = WellFormedUtf8(s);
             valid += want;
             ASSERT_EQ(IsValidUtf8(s), want)

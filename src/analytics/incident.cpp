@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -33,22 +35,6 @@ int TacticRank(std::string_view t) {
     auto it = kRank.find(t);
     return it == kRank.end() ? 14 : it->second;
 }
-
-struct UnionFind {
-    std::vector<uint32_t> parent;
-    explicit UnionFind(uint32_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
-    uint32_t Find(uint32_t x) {
-        while (parent[x] != x)
-            x = parent[x] = parent[parent[x]];
-        return x;
-    }
-    void Union(uint32_t a, uint32_t b) {
-        a = Find(a);
-        b = Find(b);
-        if (a != b)
-            parent[std::max(a, b)] = std::min(a, b);
-    }
-};
 
 // What the title of an incident looks for, gathered in one pass over its findings: substrings
 // of rule ids, technique prefixes and event-name prefixes.
@@ -191,100 +177,34 @@ std::vector<std::string> EntityKeys(const Finding& f) {
     return KeysOf(f.actor, f.access_key, f.source_ip, HostLocal(f) ? f.file : SharedText());
 }
 
-size_t IncidentInput::KeyHash::operator()(const WhatKey& k) const {
-    return std::hash<const void*>()(k.rule) * 1000003u ^
-           std::hash<std::string_view>()(k.event_name);
-}
-
-size_t IncidentInput::KeyHash::operator()(const WhoKey& k) const {
-    size_t h = 0;
-    for (std::string_view t : k.text)
-        h = h * 1000003u ^ std::hash<std::string_view>()(t);
-    return h;
-}
-
-void IncidentInput::Add(const Finding& f) {
-    // The file counts only for host-local logs (a "host:" key); leaving it out otherwise lets
-    // the findings of one principal share a table entry across files.
-    if (!host_set_ || f.file.identity() != host_file_.identity() ||
-        f.source_type.identity() != host_source_.identity()) {
-        host_set_ = true;
-        host_file_ = f.file;
-        host_source_ = f.source_type;
-        host_local_ = HostLocal(f);
-    }
-    static const SharedText kNoText;
-    const SharedText& host = host_local_ ? f.file : kNoText;
-    Row row;
-    static_assert(sizeof(Row) == 24, "one Row is held per finding");
-    row.time = f.time;
-    row.id = f.finding_id;
-    auto same = [](const SharedText& a, const SharedText& b) {
-        return a.identity() == b.identity();
-    };
-    if (last_what_ == UINT32_MAX || &*last_what_texts_.rule != &*f.rule ||
-        !same(last_what_texts_.event_name, f.event_name)) {
-        WhatKey key{&*f.rule, f.event_name.view()};
-        auto it = what_ids_.find(key);
-        if (it == what_ids_.end()) {
-            what_.push_back({f.rule, f.event_name});
-            key.event_name = what_.back().event_name.view();
-            it = what_ids_.emplace(key, uint32_t(what_.size() - 1)).first;
-        }
-        last_what_ = it->second;
-        last_what_texts_ = {f.rule, f.event_name};
-    }
-    row.what = last_what_;
-    const Who& lw = last_who_texts_;
-    if (last_who_ == UINT32_MAX || !same(lw.actor, f.actor) || !same(lw.access_key, f.access_key) ||
-        !same(lw.source_ip, f.source_ip) || !same(lw.host_file, host) ||
-        !same(lw.source_type, f.source_type)) {
-        WhoKey key{{f.actor.view(), f.access_key.view(), f.source_ip.view(), host.view(),
-                    f.source_type.view()}};
-        auto it = who_ids_.find(key);
-        if (it == who_ids_.end()) {
-            who_.push_back({f.actor, f.access_key, f.source_ip, host, f.source_type});
-            const Who& w = who_.back();
-            key = {{w.actor.view(), w.access_key.view(), w.source_ip.view(), w.host_file.view(),
-                    w.source_type.view()}};
-            it = who_ids_.emplace(key, uint32_t(who_.size() - 1)).first;
-        }
-        last_who_ = it->second;
-        last_who_texts_ = {f.actor, f.access_key, f.source_ip, host, f.source_type};
-    }
-    row.who = last_who_;
-    rows_.push_back(row);
-}
-
 namespace {
 
 // Entity keys as small integers: each distinct who entry of the input (actor, key, ip, host
 // file, source type) gets its key list once, plus the aliases the analytics learned.
 class EntityIndex {
 public:
-    EntityIndex(const std::vector<std::pair<std::string, std::string>>& links, size_t who) {
+    explicit EntityIndex(const std::vector<std::pair<std::string, std::string>>& links) {
         for (const auto& [a, b] : links)
             alias_.emplace(Id(b), Id(a));
-        keys_.resize(who);
     }
     //! Entity ids of a who entry: its own keys (the first own of them), then their aliases.
     struct Keys {
         std::vector<uint32_t> ids;
         size_t own = 0;
-        bool built = false;
     };
+    //! The keys of who entry `who` (entries are numbered from 0 as they are first met).
     const Keys& Of(uint32_t who, const SharedText& actor, const SharedText& access_key,
                    const SharedText& source_ip, const SharedText& host_file) {
+        if (who < keys_.size())
+            return keys_[who];
+        keys_.resize(who + 1);
         Keys& k = keys_[who];
-        if (!k.built) {
-            k.built = true;
-            for (auto& name : KeysOf(actor, access_key, source_ip, host_file))
-                k.ids.push_back(Id(std::move(name)));
-            k.own = k.ids.size();
-            for (size_t i = 0, n = k.ids.size(); i < n; ++i)
-                if (auto a = alias_.find(k.ids[i]); a != alias_.end())
-                    k.ids.push_back(a->second);
-        }
+        for (auto& name : KeysOf(actor, access_key, source_ip, host_file))
+            k.ids.push_back(Id(std::move(name)));
+        k.own = k.ids.size();
+        for (size_t i = 0, n = k.ids.size(); i < n; ++i)
+            if (auto a = alias_.find(k.ids[i]); a != alias_.end())
+                k.ids.push_back(a->second);
         return k;
     }
     const Keys& built(uint32_t who) const { return keys_[who]; }
@@ -301,136 +221,375 @@ private:
     std::unordered_map<std::string, uint32_t> ids_;
     std::vector<std::string> names_;
     std::unordered_map<uint32_t, uint32_t> alias_; // created identity → creator
-    std::vector<Keys> keys_;                       // by who entry
+    std::deque<Keys> keys_;                        // by who entry (references stay valid)
+};
+
+// What was detected: the rule and the event name.
+struct What {
+    SharedRule rule;
+    SharedText event_name;
+};
+// The texts entity keys are made of (host_file only for host-local logs).
+struct Who {
+    SharedText actor, access_key, source_ip, host_file, source_type;
+};
+// Table keys: an entry's texts (found by content: texts read back from temporary files are
+// copies) and, for the what table, the rule's identity (rules differ by more than their texts).
+struct WhatKey {
+    const void* rule;
+    std::string_view event_name;
+    bool operator==(const WhatKey&) const = default;
+};
+struct WhoKey {
+    std::string_view text[5];
+    bool operator==(const WhoKey& o) const { return std::equal(text, text + 5, o.text); }
+};
+struct KeyHash {
+    size_t operator()(const WhatKey& k) const {
+        return std::hash<const void*>()(k.rule) * 1000003u ^
+               std::hash<std::string_view>()(k.event_name);
+    }
+    size_t operator()(const WhoKey& k) const {
+        size_t h = 0;
+        for (std::string_view t : k.text)
+            h = h * 1000003u ^ std::hash<std::string_view>()(t);
+        return h;
+    }
+};
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+// A set of 64-bit values by open addressing: 8 bytes a slot in one array (millions of entries
+// without a node each), kept at most half full. kEmpty itself cannot be held.
+class FlatSet {
+public:
+    static constexpr uint64_t kEmpty = UINT64_MAX;
+    //! Inserts v (not kEmpty); whether it was not there yet.
+    bool Insert(uint64_t v) {
+        if (2 * (size_ + 1) > slots_.size())
+            Grow();
+        const size_t mask = slots_.size() - 1;
+        for (size_t i = Hash(v) & mask;; i = (i + 1) & mask) {
+            if (slots_[i] == v)
+                return false;
+            if (slots_[i] == kEmpty) {
+                slots_[i] = v;
+                ++size_;
+                return true;
+            }
+        }
+    }
+
+private:
+    static size_t Hash(uint64_t v) {
+        v *= 0x9E3779B97F4A7C15ull;
+        return size_t(v ^ (v >> 29));
+    }
+    void Grow() {
+        std::vector<uint64_t> old(std::max<size_t>(64, slots_.size() * 2), kEmpty);
+        old.swap(slots_);
+        size_ = 0;
+        for (uint64_t v : old)
+            if (v != kEmpty)
+                Insert(v);
+    }
+    std::vector<uint64_t> slots_;
+    size_t size_ = 0;
 };
 
 } // namespace
 
-std::vector<Incident>
-BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
-               const std::vector<std::pair<std::string, std::string>>& links) {
-    IncidentInput input;
-    input.Reserve(findings.size());
-    for (const auto& f : findings)
-        input.Add(f);
-    return BuildIncidents(input, opt, links);
+// Findings are linked through episodes: for each entity key, a run of findings carrying it,
+// each within the gap of the one before. A finding joins (or starts) one episode per key and
+// ties them together (union-find over episodes), so two findings end in one incident exactly
+// when a chain of shared keys within the gap joins them. Of each finding only its id and the
+// episode of its first key are kept; what the incident reports is gathered per distinct
+// (episode, what, who) sighting, in the order of first sight.
+struct IncidentInput::State {
+    IncidentOptions options;
+    EntityIndex entities;
+    std::vector<What> what;
+    std::vector<Who> who;
+    // Entries by key (the views are of the texts the entries hold).
+    std::unordered_map<WhatKey, uint32_t, KeyHash> what_ids;
+    std::unordered_map<WhoKey, uint32_t, KeyHash> who_ids;
+    // The last finding's what and who entries and the texts they were found for (held, so
+    // that their identities are not reused meanwhile): its neighbours mostly share them.
+    What last_what_texts;
+    Who last_who_texts;
+    uint32_t last_what = kNone, last_who = kNone;
+    // The file and source type whose host-locality was last decided (held, so that their
+    // identities are not reused meanwhile), and the answer.
+    bool host_set = false, host_local = false;
+    SharedText host_file, host_source;
+
+    // Per entity key: its current episode and the time of its latest finding.
+    struct KeyState {
+        uint32_t episode = kNone;
+        TimeMs last = 0;
+    };
+    std::vector<KeyState> keys;
+    // Per episode: its union-find parent and the times of the first and last findings that
+    // were kept under it.
+    std::vector<uint32_t> parent;
+    std::vector<TimeMs> first_time, last_time;
+    // Per finding, in the order added: the episode it is kept under, and its id.
+    std::vector<uint32_t> member_episode;
+    std::vector<FindingId> member_id;
+    // Distinct (episode, what, who) in order of first sight.
+    struct Sight {
+        uint32_t episode, what, who;
+    };
+    std::vector<Sight> sights;
+    FlatSet sighted; // (episode, what, who) packed
+    // The finding before: its who entry, time, episode and sighting.
+    uint32_t prev_who = kNone, prev_episode = kNone;
+    TimeMs prev_time = 0;
+    Sight prev_sight{kNone, kNone, kNone};
+
+    State(const IncidentOptions& o, const std::vector<std::pair<std::string, std::string>>& l)
+        : options(o), entities(l) {}
+
+    uint32_t NewEpisode() {
+        parent.push_back(uint32_t(parent.size()));
+        first_time.push_back(std::numeric_limits<TimeMs>::max());
+        last_time.push_back(std::numeric_limits<TimeMs>::min());
+        return parent.back();
+    }
+    uint32_t Find(uint32_t x) {
+        while (parent[x] != x)
+            x = parent[x] = parent[parent[x]];
+        return x;
+    }
+    void Union(uint32_t a, uint32_t b) {
+        a = Find(a);
+        b = Find(b);
+        if (a != b)
+            parent[std::max(a, b)] = std::min(a, b);
+    }
+    uint32_t WhatOf(const Finding& f);
+    uint32_t WhoOf(const Finding& f);
+};
+
+uint32_t IncidentInput::State::WhatOf(const Finding& f) {
+    if (last_what == kNone || &*last_what_texts.rule != &*f.rule ||
+        last_what_texts.event_name.identity() != f.event_name.identity()) {
+        WhatKey key{&*f.rule, f.event_name.view()};
+        auto it = what_ids.find(key);
+        if (it == what_ids.end()) {
+            what.push_back({f.rule, f.event_name});
+            key.event_name = what.back().event_name.view();
+            it = what_ids.emplace(key, uint32_t(what.size() - 1)).first;
+        }
+        last_what = it->second;
+        last_what_texts = {f.rule, f.event_name};
+    }
+    return last_what;
+}
+
+uint32_t IncidentInput::State::WhoOf(const Finding& f) {
+    // The file counts only for host-local logs (a "host:" key); leaving it out otherwise lets
+    // the findings of one principal share a table entry across files.
+    if (!host_set || f.file.identity() != host_file.identity() ||
+        f.source_type.identity() != host_source.identity()) {
+        host_set = true;
+        host_file = f.file;
+        host_source = f.source_type;
+        host_local = HostLocal(f);
+    }
+    static const SharedText kNoText;
+    const SharedText& host = host_local ? f.file : kNoText;
+    auto same = [](const SharedText& a, const SharedText& b) {
+        return a.identity() == b.identity();
+    };
+    const Who& lw = last_who_texts;
+    if (last_who == kNone || !same(lw.actor, f.actor) || !same(lw.access_key, f.access_key) ||
+        !same(lw.source_ip, f.source_ip) || !same(lw.host_file, host) ||
+        !same(lw.source_type, f.source_type)) {
+        WhoKey key{{f.actor.view(), f.access_key.view(), f.source_ip.view(), host.view(),
+                    f.source_type.view()}};
+        auto it = who_ids.find(key);
+        if (it == who_ids.end()) {
+            who.push_back({f.actor, f.access_key, f.source_ip, host, f.source_type});
+            const Who& w = who.back();
+            key = {{w.actor.view(), w.access_key.view(), w.source_ip.view(), w.host_file.view(),
+                    w.source_type.view()}};
+            it = who_ids.emplace(key, uint32_t(who.size() - 1)).first;
+        }
+        last_who = it->second;
+        last_who_texts = {f.actor, f.access_key, f.source_ip, host, f.source_type};
+    }
+    return last_who;
+}
+
+IncidentInput::IncidentInput(const IncidentOptions& options,
+                             const std::vector<std::pair<std::string, std::string>>& links)
+    : s_(std::make_unique<State>(options, links)) {}
+IncidentInput::~IncidentInput() = default;
+IncidentInput::IncidentInput(IncidentInput&&) noexcept = default;
+IncidentInput& IncidentInput::operator=(IncidentInput&&) noexcept = default;
+
+void IncidentInput::Reserve(size_t n) {
+    s_->member_episode.reserve(n);
+    s_->member_id.reserve(n);
+}
+
+size_t IncidentInput::size() const {
+    return s_->member_id.size();
+}
+
+void IncidentInput::Add(const Finding& f) {
+    State& s = *s_;
+    const uint32_t what = s.WhatOf(f), who = s.WhoOf(f);
+    const TimeMs t = f.time;
+    const Who& w = s.who[who];
+    const auto& keys = s.entities.Of(who, w.actor, w.access_key, w.source_ip, w.host_file);
+    uint32_t episode;
+    if (keys.ids.empty()) {
+        episode = s.NewEpisode(); // nothing to link on: an incident of its own
+    } else if (who == s.prev_who && t - s.prev_time <= s.options.gap_ms) {
+        // The entities of the finding before (another finding of its record, mostly): it is
+        // every key's latest finding, so its episodes go on.
+        episode = s.prev_episode;
+        for (uint32_t k : keys.ids)
+            s.keys[k].last = t;
+    } else {
+        episode = kNone;
+        for (uint32_t k : keys.ids) {
+            if (k >= s.keys.size())
+                s.keys.resize(std::max<size_t>(k + 1, s.entities.size()));
+            auto& ks = s.keys[k];
+            if (ks.episode == kNone || t - ks.last > s.options.gap_ms)
+                ks.episode = s.NewEpisode();
+            ks.last = t;
+            if (episode == kNone)
+                episode = ks.episode;
+            else
+                s.Union(episode, ks.episode);
+        }
+    }
+    s.first_time[episode] = std::min(s.first_time[episode], t);
+    s.last_time[episode] = std::max(s.last_time[episode], t);
+    s.prev_who = who;
+    s.prev_time = t;
+    s.prev_episode = episode;
+    s.member_episode.push_back(episode);
+    s.member_id.push_back(f.finding_id);
+    if (episode != s.prev_sight.episode || what != s.prev_sight.what || who != s.prev_sight.who) {
+        s.prev_sight = {episode, what, who};
+        // Packed in 64 bits: the episode in 24, the what and who entries in 20 each. A sighting
+        // with a wider value is always recorded (a repeated sighting changes nothing).
+        const uint64_t packed = (uint64_t(episode) << 40) | (uint64_t(what) << 20) | who;
+        if (episode >= (1u << 24) || what >= (1u << 20) || who >= (1u << 20) ||
+            packed == FlatSet::kEmpty || s.sighted.Insert(packed))
+            s.sights.push_back(s.prev_sight);
+    }
 }
 
 std::vector<Incident>
-BuildIncidents(const IncidentInput& in, const IncidentOptions& opt,
+BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& opt,
                const std::vector<std::pair<std::string, std::string>>& links) {
-    const auto& rows = in.rows_;
-    const uint32_t n = uint32_t(rows.size());
-    // Time order: hunts hand the findings sorted, so the order is only held when they are not.
-    std::vector<uint32_t> order;
-    if (!std::is_sorted(rows.begin(), rows.end(),
-                        [](const auto& a, const auto& b) { return a.time < b.time; })) {
-        order.resize(n);
+    IncidentInput input(opt, links);
+    input.Reserve(findings.size());
+    // Time order, equal times as given (hunts hand them sorted: nothing to order then).
+    if (std::is_sorted(findings.begin(), findings.end(),
+                       [](const Finding& a, const Finding& b) { return a.time < b.time; })) {
+        for (const auto& f : findings)
+            input.Add(f);
+    } else {
+        std::vector<uint32_t> order(findings.size());
         std::iota(order.begin(), order.end(), 0u);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](uint32_t a, uint32_t b) { return rows[a].time < rows[b].time; });
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            return findings[a].time < findings[b].time;
+        });
+        for (uint32_t i : order)
+            input.Add(findings[i]);
     }
-    auto nth = [&](uint32_t k) { return order.empty() ? k : order[k]; };
-    EntityIndex entities(links, in.who_.size());
-    UnionFind uf(n);
-    constexpr uint32_t kNone = UINT32_MAX;
-    std::vector<std::pair<uint32_t, TimeMs>> last; // entity → (latest finding, its time)
-    uint32_t prev_who = kNone;                     // of the finding before (prev)
-    uint32_t prev = kNone;
-    for (uint32_t k = 0; k < n; ++k) {
-        const uint32_t i = nth(k);
-        const auto& r = rows[i];
-        const auto& w = in.who_[r.who];
-        const auto& keys = entities.Of(r.who, w.actor, w.access_key, w.source_ip, w.host_file);
-        if (r.who == prev_who && !keys.ids.empty()) {
-            // The entities of the finding before (another finding of its record, mostly): it is
-            // every entity's latest finding, so one union with it does what one per entity would.
-            if (r.time - rows[prev].time <= opt.gap_ms)
-                uf.Union(i, prev);
-            for (uint32_t k : keys.ids)
-                last[k] = {i, r.time};
-            prev = i;
-            continue;
-        }
-        prev_who = r.who;
-        prev = i;
-        for (uint32_t k : keys.ids) {
-            if (k >= last.size())
-                last.resize(entities.size(), {kNone, 0});
-            auto& l = last[k];
-            if (l.first != kNone && r.time - l.second <= opt.gap_ms)
-                uf.Union(i, l.first);
-            l = {i, r.time};
-        }
-    }
-    std::vector<std::pair<uint32_t, TimeMs>>().swap(last);
-    // Groups in order of their root (the lowest finding index), members in time order, all
-    // members in one array (a group's are a span of it).
-    std::vector<uint32_t> group_of(n, UINT32_MAX); // by root
-    std::vector<uint32_t> roots, sizes;            // by group, in order of first member
-    for (uint32_t k = 0; k < n; ++k) {
-        uint32_t root = uf.Find(nth(k));
-        if (group_of[root] == UINT32_MAX) {
-            group_of[root] = uint32_t(roots.size());
-            roots.push_back(root);
+    return BuildIncidents(std::move(input));
+}
+
+std::vector<Incident> BuildIncidents(IncidentInput&& input) {
+    std::unique_ptr<IncidentInput::State> state = std::move(input.s_);
+    if (!state)
+        return {};
+    IncidentInput::State& in = *state;
+    const IncidentOptions& opt = in.options;
+    const size_t n = in.member_id.size();
+    // Groups (union-find roots) numbered in order of their first finding; members in the
+    // order added (time order), each group's a span of one array.
+    std::vector<uint32_t> group_of(in.parent.size(), kNone); // by root episode
+    std::vector<uint32_t> sizes;
+    for (uint32_t& e : in.member_episode) {
+        uint32_t& g = group_of[in.Find(e)];
+        if (g == kNone) {
+            g = uint32_t(sizes.size());
             sizes.push_back(0);
         }
-        ++sizes[group_of[root]];
+        ++sizes[g];
+        e = g; // from here on: the finding's group
     }
-    std::vector<uint32_t> start(roots.size()), filled(roots.size(), 0), grouped(n);
-    for (size_t g = 1; g < roots.size(); ++g)
-        start[g] = start[g - 1] + sizes[g - 1];
-    for (uint32_t k = 0; k < n; ++k) {
-        const uint32_t i = nth(k), g = group_of[uf.Find(i)];
-        grouped[start[g] + filled[g]++] = i;
+    const size_t groups = sizes.size();
+    std::vector<Incident> built(groups);
+    for (size_t g = 0; g < groups; ++g)
+        built[g].finding_ids.reserve(sizes[g]);
+    for (size_t i = 0; i < n; ++i)
+        built[in.member_episode[i]].finding_ids.push_back(in.member_id[i]);
+    std::vector<uint32_t>().swap(in.member_episode);
+    std::vector<FindingId>().swap(in.member_id);
+    // First and last times, and the sightings of each group in order.
+    std::vector<TimeMs> first(groups, std::numeric_limits<TimeMs>::max()),
+        last(groups, std::numeric_limits<TimeMs>::min());
+    for (uint32_t e = 0; e < in.parent.size(); ++e) {
+        if (in.first_time[e] > in.last_time[e])
+            continue; // no finding kept under this episode
+        const uint32_t g = group_of[in.Find(e)];
+        first[g] = std::min(first[g], in.first_time[e]);
+        last[g] = std::max(last[g], in.last_time[e]);
     }
-    std::vector<uint32_t>().swap(group_of);
-    std::vector<uint32_t>().swap(order);
-    std::vector<uint32_t>().swap(filled);
-    std::vector<std::pair<uint32_t, std::span<const uint32_t>>> groups(roots.size());
-    for (size_t g = 0; g < roots.size(); ++g)
-        groups[g] = {roots[g], std::span<const uint32_t>(grouped.data() + start[g], sizes[g])};
-    std::sort(groups.begin(), groups.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<uint32_t> sight_start(groups + 1, 0);
+    for (const auto& s : in.sights)
+        ++sight_start[group_of[in.Find(s.episode)] + 1];
+    for (size_t g = 0; g < groups; ++g)
+        sight_start[g + 1] += sight_start[g];
+    std::vector<IncidentInput::State::Sight> sights(in.sights.size());
+    {
+        std::vector<uint32_t> fill(sight_start.begin(), sight_start.end() - 1);
+        for (const auto& s : in.sights)
+            sights[fill[group_of[in.Find(s.episode)]]++] = s;
+    }
 
-    // Each group's incident is built on its own (the entity index and keys are only read), on
-    // up to opt.threads threads; the biggest groups are handed out first.
-    auto build = [&](std::span<const uint32_t> members) {
-        Incident inc;
-        inc.first_seen = rows[members.front()].time;
-        inc.last_seen = rows[members.back()].time;
+    // Each group's incident is built on its own (the tables are only read), on up to
+    // opt.threads threads; the biggest groups are handed out first.
+    auto build = [&](size_t g) {
+        Incident& inc = built[g];
+        inc.first_seen = first[g];
+        inc.last_seen = last[g];
         std::set<std::string> ents, srcs;
         std::set<uint32_t> seen;
         int max_level = 0;
         bool root_actor = false, admin = false;
-        // The incident id hashes the finding ids' digits in order, streamed.
-        XXH3_state_t* id_state = XXH3_createState();
-        XXH3_64bits_reset(id_state);
-        inc.finding_ids.reserve(members.size());
         GroupMarks marks;
         SeenOnce tactics_seen, source_seen, level_seen, actor_seen, event_seen;
         SeenOnce keys_seen;
-        for (uint32_t m : members) {
-            const auto& r = rows[m];
-            const auto& what = in.what_[r.what];
+        const std::span<const IncidentInput::State::Sight> mine(
+            sights.data() + sight_start[g], sight_start[g + 1] - sight_start[g]);
+        for (const auto& s : mine) {
+            const auto& what = in.what[s.what];
             const RuleFields& rule = *what.rule;
-            const auto& w = in.who_[r.who];
+            const auto& w = in.who[s.who];
             const SharedText& event_name = what.event_name;
-            inc.finding_ids.push_back(r.id);
-            auto hex = r.id.hex();
-            XXH3_64bits_update(id_state, hex.digits, hex.size);
             marks.Add(rule, event_name);
             if (tactics_seen.First(rule.tactics.identity()))
                 for (const auto& t : rule.tactics)
                     if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                         inc.tactics.push_back(t);
-            const auto& keys = entities.built(r.who);
+            const auto& keys = in.entities.built(s.who);
             if (keys_seen.First(&keys)) {
                 for (size_t j = 0; j < keys.own; ++j) {
                     uint32_t k = keys.ids[j];
                     if (!seen.insert(k).second)
                         continue;
-                    const std::string& name = entities.name(k);
+                    const std::string& name = in.entities.name(k);
                     if (!StartsWith(name, "host:") || ents.size() < 64)
                         ents.insert(name);
                 }
@@ -445,6 +604,13 @@ BuildIncidents(const IncidentInput& in, const IncidentOptions& opt,
                 (event_name == "AttachUserPolicy" || event_name == "PutUserPolicy" ||
                  event_name == "AttachRolePolicy"))
                 admin = true;
+        }
+        // The incident id hashes the finding ids' digits in order, streamed.
+        XXH3_state_t* id_state = XXH3_createState();
+        XXH3_64bits_reset(id_state);
+        for (const FindingId& id : inc.finding_ids) {
+            auto hex = id.hex();
+            XXH3_64bits_update(id_state, hex.digits, hex.size);
         }
         const FindingId id =
             FindingId::FromValue(std::max<uint64_t>(1, XXH3_64bits_digest(id_state)));
@@ -475,37 +641,34 @@ BuildIncidents(const IncidentInput& in, const IncidentOptions& opt,
             inc.reasons.push_back(root_actor ? "root principal involved"
                                              : "administrator privileges granted");
         }
-        if (members.size() >= 5) {
+        if (inc.finding_ids.size() >= 5) {
             score += 5;
-            inc.reasons.push_back(std::to_string(members.size()) + " corroborating findings");
+            inc.reasons.push_back(std::to_string(inc.finding_ids.size()) +
+                                  " corroborating findings");
         }
         inc.score = std::min(100, score);
         inc.severity = inc.score >= 80   ? "critical"
                        : inc.score >= 60 ? "high"
                        : inc.score >= 35 ? "medium"
                                          : "low";
-        inc.title =
-            DeriveTitle(in.what_[rows[members.front()].what].rule->title, marks, inc.tactics);
+        inc.title = DeriveTitle(in.what[mine.front().what].rule->title, marks, inc.tactics);
         inc.incident_id = "INC-" + id.str().substr(0, 12);
-        return inc;
     };
     std::vector<size_t> todo;
-    for (size_t g = 0; g < groups.size(); ++g)
-        if (groups[g].second.size() > 1 || opt.singletons)
+    for (size_t g = 0; g < groups; ++g)
+        if (sizes[g] > 1 || opt.singletons)
             todo.push_back(g);
-    std::vector<Incident> built(groups.size());
     const size_t threads = std::max<size_t>(1, std::min<size_t>(opt.threads, todo.size()));
     if (threads == 1) {
         for (size_t g : todo)
-            built[g] = build(groups[g].second);
+            build(g);
     } else {
-        std::stable_sort(todo.begin(), todo.end(), [&](size_t a, size_t b) {
-            return groups[a].second.size() > groups[b].second.size();
-        });
+        std::stable_sort(todo.begin(), todo.end(),
+                         [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
         std::atomic<size_t> next{0};
         auto work = [&] {
             for (size_t k; (k = next.fetch_add(1)) < todo.size();)
-                built[todo[k]] = build(groups[todo[k]].second);
+                build(todo[k]);
         };
         std::vector<std::thread> pool;
         for (size_t t = 1; t < threads; ++t)
@@ -515,8 +678,8 @@ BuildIncidents(const IncidentInput& in, const IncidentOptions& opt,
             t.join();
     }
     std::vector<Incident> out;
-    for (size_t g = 0; g < groups.size(); ++g)
-        if (groups[g].second.size() > 1 || opt.singletons)
+    for (size_t g = 0; g < groups; ++g)
+        if (sizes[g] > 1 || opt.singletons)
             out.push_back(std::move(built[g]));
     std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {
         if (a.score != b.score)

@@ -3,6 +3,7 @@
 // severity, score and reasons derived from the tactics and analytics present.
 #pragma once
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,77 +37,38 @@ struct IncidentOptions {
 //! Entity keys a finding links on.
 std::vector<std::string> EntityKeys(const Finding& f);
 
-//! The fields of findings the incident grouping reads, held compactly: 24 bytes a finding, its
-//! rule, event name and entity texts shared through small tables (findings streamed back from
-//! temporary files need not be held whole).
+//! Findings gathered for grouping as they stream by, without holding them: per finding 12 bytes
+//! (its id and the episode it joins: a run of findings sharing an entity key, each within the
+//! gap of the one before); everything else per distinct entity, episode, rule and event name,
+//! so millions of findings read back from temporary files cost little memory.
 class IncidentInput {
 public:
-    //! Makes room for n findings (the rows then never move while they are added).
-    void Reserve(size_t n) { rows_.reserve(n); }
-    //! Adds f (findings in time order need no sorting later).
+    //! options.gap_ms and links (extra equivalences between entity keys learned by the
+    //! analytics: an instance and its private address) apply as findings are added;
+    //! options.singletons and threads when the incidents are built.
+    explicit IncidentInput(const IncidentOptions& options = {},
+                           const std::vector<std::pair<std::string, std::string>>& links = {});
+    ~IncidentInput();
+    IncidentInput(IncidentInput&&) noexcept;
+    IncidentInput& operator=(IncidentInput&&) noexcept;
+    //! Makes room for n findings.
+    void Reserve(size_t n);
+    //! Adds f. Findings come in time order, equal times in the order their incident lists them
+    //! (a hunt's order); a finding earlier than the one before links as if it were not.
     void Add(const Finding& f);
     //! Findings added.
-    size_t size() const { return rows_.size(); }
+    size_t size() const;
 
 private:
-    friend std::vector<Incident>
-    BuildIncidents(const IncidentInput& input, const IncidentOptions& options,
-                   const std::vector<std::pair<std::string, std::string>>& links);
-    struct Row {
-        TimeMs time;
-        FindingId id;
-        uint32_t what, who; // indexes into what_ and who_
-    };
-    // What was detected: the rule and the event name.
-    struct What {
-        SharedRule rule;
-        SharedText event_name;
-    };
-    // The texts entity keys are made of (host_file only for host-local logs).
-    struct Who {
-        SharedText actor, access_key, source_ip, host_file, source_type;
-    };
-    // Table keys: an entry's texts (found by content: texts read back from temporary files
-    // are copies) and, for the what table, the rule's identity (rules differ by more than
-    // their texts).
-    struct WhatKey {
-        const void* rule;
-        std::string_view event_name;
-        bool operator==(const WhatKey&) const = default;
-    };
-    struct WhoKey {
-        std::string_view text[5];
-        bool operator==(const WhoKey& o) const { return std::equal(text, text + 5, o.text); }
-    };
-    struct KeyHash {
-        size_t operator()(const WhatKey& k) const;
-        size_t operator()(const WhoKey& k) const;
-    };
-
-    std::vector<Row> rows_;
-    std::vector<What> what_;
-    std::vector<Who> who_;
-    // Entries by key (the views are of the texts the entries hold).
-    std::unordered_map<WhatKey, uint32_t, KeyHash> what_ids_;
-    std::unordered_map<WhoKey, uint32_t, KeyHash> who_ids_;
-    // The last finding's what and who entries and the texts they were found for (held, so
-    // that their identities are not reused meanwhile): its neighbours mostly share them.
-    What last_what_texts_;
-    Who last_who_texts_;
-    uint32_t last_what_ = UINT32_MAX, last_who_ = UINT32_MAX;
-    // The file and source type whose host-locality was last decided (held, so that their
-    // identities are not reused meanwhile), and the answer.
-    bool host_set_ = false, host_local_ = false;
-    SharedText host_file_, host_source_;
+    friend std::vector<Incident> BuildIncidents(IncidentInput&& input);
+    struct State;
+    std::unique_ptr<State> s_;
 };
 
-//! Groups findings (any order) into incidents sorted by score, then first_seen.
-//! links are extra equivalences between entity keys learned by the analytics (an instance and
-//! its private address).
-std::vector<Incident>
-BuildIncidents(const IncidentInput& input, const IncidentOptions& options = {},
-               const std::vector<std::pair<std::string, std::string>>& links = {});
-//! The same over findings held in memory.
+//! Groups the findings of input into incidents sorted by score, then first_seen (the input is
+//! used up).
+std::vector<Incident> BuildIncidents(IncidentInput&& input);
+//! The same over findings held in memory, in any order.
 std::vector<Incident>
 BuildIncidents(const std::vector<Finding>& findings, const IncidentOptions& options = {},
                const std::vector<std::pair<std::string, std::string>>& links = {});

@@ -512,10 +512,10 @@ HuntResult RunHunt(const HuntOptions& options, const sigma::RuleSet& rules) {
                                         options.scan.threads ? options.scan.threads
                                                              : std::thread::hardware_concurrency());
         if (result.spilled) {
-            analytics::IncidentInput input;
+            analytics::IncidentInput input(incident, links);
             input.Reserve(result.spilled->size());
             result.spilled->ForEach([&](const Finding& f) { input.Add(f); });
-            result.incidents = analytics::BuildIncidents(input, incident, links);
+            result.incidents = analytics::BuildIncidents(std::move(input));
         } else {
             result.incidents = analytics::BuildIncidents(result.findings, incident, links);
         }

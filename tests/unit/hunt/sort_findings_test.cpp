@@ -2,9 +2,6 @@
 // shared (same identity) or separate copies.
 #include <gtest/gtest.h>
 
-#include <map>
-#include <set>
-
 #include "analytics/incident.h"
 #include "hunt/hunter.h"
 
@@ -202,116 +199,6 @@ TEST(Incidents, TitleSeesLaterFindingsOfAGroup) {
     EXPECT_EQ(incs[0].title, "Security logging disabled to blind defenders");
     EXPECT_EQ(incs[0].tactics, (std::vector<std::string>{"discovery", "defense-evasion"}));
     EXPECT_EQ(incs[0].finding_ids.size(), 3u);
-}
-
-// The grouping rule, written out plainly: in time order, a finding joins the latest earlier
-// finding of each of its entity keys when that one is at most gap_ms before it. Returns the
-// groups as sorted sets of finding ids.
-std::set<std::set<uint64_t>> ReferenceGroups(const std::vector<Finding>& fs, int64_t gap_ms) {
-    std::vector<size_t> parent(fs.size());
-    for (size_t i = 0; i < fs.size(); ++i)
-        parent[i] = i;
-    auto find = [&](size_t x) {
-        while (parent[x] != x)
-            x = parent[x];
-        return x;
-    };
-    std::map<std::string, size_t> last;
-    for (size_t i = 0; i < fs.size(); ++i)
-        for (const auto& k : analytics::EntityKeys(fs[i])) {
-            auto it = last.find(k);
-            if (it != last.end() && fs[i].time - fs[it->second].time <= gap_ms)
-                parent[find(i)] = find(it->second);
-            last[k] = i;
-        }
-    std::map<size_t, std::set<uint64_t>> groups;
-    for (size_t i = 0; i < fs.size(); ++i)
-        groups[find(i)].insert(std::stoull(fs[i].finding_id.str(), nullptr, 16));
-    std::set<std::set<uint64_t>> out;
-    for (auto& [root, ids] : groups)
-        out.insert(ids);
-    return out;
-}
-
-std::set<std::set<uint64_t>> IncidentGroups(const std::vector<analytics::Incident>& incs) {
-    std::set<std::set<uint64_t>> out;
-    for (const auto& inc : incs) {
-        std::set<uint64_t> ids;
-        for (const auto& id : inc.finding_ids)
-            ids.insert(std::stoull(id.str(), nullptr, 16));
-        out.insert(ids);
-    }
-    return out;
-}
-
-// Findings in runs that share every entity text (the findings of one record), findings with
-// no entity at all, and runs broken by gaps longer than gap_ms: the incidents are the groups
-// of the plain rule above.
-TEST(Incidents, GroupsAreThoseOfThePlainRule) {
-    RandomFindings random(11);
-    std::vector<SharedText> actors, keys, ips;
-    for (int i = 0; i < 6; ++i) {
-        actors.emplace_back("arn:aws:iam::1:user/u" + std::to_string(i));
-        keys.emplace_back("AKIA" + std::to_string(5000 + i));
-        ips.emplace_back("203.0.113." + std::to_string(i));
-    }
-    const int64_t gap = 20 * 60000;
-    const SharedText file("AWSLogs/1/CloudTrail/f.json"), source("cloudtrail"); // interned
-    std::vector<Finding> fs;
-    TimeMs t = 0;
-    for (int rec = 0; fs.size() < 4000; ++rec) {
-        t += TimeMs((random.Next() >> 33) % 40 == 0 ? 6 * gap : (random.Next() >> 33) % (gap / 8));
-        Finding base = random.Make();
-        base.time = t;
-        base.file = file; // not host-local
-        base.source_type = source;
-        switch ((random.Next() >> 33) % 4) {
-        case 0: // no entity at all
-            break;
-        case 1:
-            base.actor = actors[(random.Next() >> 33) % actors.size()];
-            break;
-        default:
-            base.actor = actors[(random.Next() >> 33) % actors.size()];
-            base.access_key = keys[(random.Next() >> 33) % keys.size()];
-            base.source_ip = ips[(random.Next() >> 33) % ips.size()];
-        }
-        const int findings_of_record = 1 + int((random.Next() >> 33) % 3);
-        for (int j = 0; j < findings_of_record; ++j) {
-            Finding f = base; // one record's findings share every text
-            f.time = t + j;   // the last of a run may fall outside the gap of the next run
-            f.finding_id = FindingId::Of(std::to_string(fs.size()));
-            fs.push_back(std::move(f));
-        }
-    }
-    analytics::IncidentOptions opt;
-    opt.gap_ms = gap;
-    auto incs = analytics::BuildIncidents(fs, opt);
-    auto expected = ReferenceGroups(fs, gap);
-    size_t shared = 0; // groups of several findings
-    for (const auto& g : expected)
-        shared += g.size() > 1;
-    EXPECT_GT(shared, 20u);                    // many groups of several findings, and
-    EXPECT_LT(expected.size(), fs.size() / 2); // most findings share a group
-    EXPECT_EQ(IncidentGroups(incs), expected);
-    // Neighbours with the same entities join only within the gap.
-    SharedText bob("arn:aws:iam::1:user/bob");
-    std::vector<Finding> same(3);
-    const SharedText cloudtrail("cloudtrail"); // shared, as the interned texts of a hunt are
-    for (size_t i = 0; i < same.size(); ++i) {
-        same[i].actor = bob;
-        same[i].source_type = cloudtrail;
-        same[i].finding_id = FindingId::Of("same" + std::to_string(i));
-    }
-    same[1].time = 1;
-    same[2].time = 1 + gap + 1;
-    EXPECT_EQ(analytics::BuildIncidents(same, opt).size(), 2u);
-    // Entity-less neighbours, one millisecond apart, stay apart.
-    std::vector<Finding> bare(2);
-    bare[0].finding_id = FindingId::Of("a");
-    bare[1].finding_id = FindingId::Of("b");
-    bare[1].time = 1;
-    EXPECT_EQ(analytics::BuildIncidents(bare, opt).size(), 2u);
 }
 
 // Incidents built on several threads are the ones built on one, in the same order: many groups

@@ -187,27 +187,20 @@ public:
         for (const auto& [a, b] : links)
             alias_.emplace(Id(b), Id(a));
     }
-    //! Entity ids of a who entry: its own keys (the first own of them), then their aliases.
-    struct Keys {
-        std::vector<uint32_t> ids;
-        size_t own = 0;
-    };
-    //! The keys of who entry `who` (entries are numbered from 0 as they are first met).
-    const Keys& Of(uint32_t who, const SharedText& actor, const SharedText& access_key,
-                   const SharedText& source_ip, const SharedText& host_file) {
-        if (who < keys_.size())
-            return keys_[who];
-        keys_.resize(who + 1);
-        Keys& k = keys_[who];
-        for (auto& name : KeysOf(actor, access_key, source_ip, host_file))
-            k.ids.push_back(Id(std::move(name)));
-        k.own = k.ids.size();
-        for (size_t i = 0, n = k.ids.size(); i < n; ++i)
-            if (auto a = alias_.find(k.ids[i]); a != alias_.end())
-                k.ids.push_back(a->second);
-        return k;
+    //! Appends to ids the entity ids of these texts: their own keys, then their aliases;
+    //! returns how many are their own.
+    size_t KeysOf(const SharedText& actor, const SharedText& access_key,
+                  const SharedText& source_ip, const SharedText& host_file,
+                  std::vector<uint32_t>& ids) {
+        const size_t from = ids.size();
+        for (auto& name : analytics::KeysOf(actor, access_key, source_ip, host_file))
+            ids.push_back(Id(std::move(name)));
+        const size_t own = ids.size() - from;
+        for (size_t i = from, n = ids.size(); i < n; ++i)
+            if (auto a = alias_.find(ids[i]); a != alias_.end())
+                ids.push_back(a->second);
+        return own;
     }
-    const Keys& built(uint32_t who) const { return keys_[who]; }
     size_t size() const { return names_.size(); }
     const std::string& name(uint32_t id) const { return names_[id]; }
 
@@ -221,7 +214,6 @@ private:
     std::unordered_map<std::string, uint32_t> ids_;
     std::vector<std::string> names_;
     std::unordered_map<uint32_t, uint32_t> alias_; // created identity → creator
-    std::deque<Keys> keys_;                        // by who entry (references stay valid)
 };
 
 // What was detected: the rule and the event name.
@@ -230,30 +222,29 @@ struct What {
     SharedText event_name;
 };
 // The texts entity keys are made of (host_file only for host-local logs).
-struct Who {
+struct WhoTexts {
     SharedText actor, access_key, source_ip, host_file, source_type;
 };
-// Table keys: an entry's texts (found by content: texts read back from temporary files are
-// copies) and, for the what table, the rule's identity (rules differ by more than their texts).
+// A distinct who entry, held without its texts: its entity ids (a span of one pool: its own
+// keys, then their aliases), its source type (an index into a small table) and whether the
+// actor is an account's root.
+struct Who {
+    uint32_t keys_at = 0;
+    uint16_t keys = 0, own = 0;
+    uint16_t source = 0;
+    bool root = false;
+};
+// What table keys: the event name (found by content: texts read back from temporary files are
+// copies) and the rule's identity (rules differ by more than their texts).
 struct WhatKey {
     const void* rule;
     std::string_view event_name;
     bool operator==(const WhatKey&) const = default;
 };
-struct WhoKey {
-    std::string_view text[5];
-    bool operator==(const WhoKey& o) const { return std::equal(text, text + 5, o.text); }
-};
 struct KeyHash {
     size_t operator()(const WhatKey& k) const {
         return std::hash<const void*>()(k.rule) * 1000003u ^
                std::hash<std::string_view>()(k.event_name);
-    }
-    size_t operator()(const WhoKey& k) const {
-        size_t h = 0;
-        for (std::string_view t : k.text)
-            h = h * 1000003u ^ std::hash<std::string_view>()(t);
-        return h;
     }
 };
 
@@ -297,6 +288,52 @@ private:
     size_t size_ = 0;
 };
 
+// 128-bit digests to small integers by open addressing: 24 bytes a slot in one array, kept at
+// most half full.
+class DigestMap {
+public:
+    //! The value of digest d, or kNone.
+    uint32_t Find(const XXH128_hash_t& d) const {
+        if (slots_.empty())
+            return kNone;
+        const size_t mask = slots_.size() - 1;
+        for (size_t i = size_t(d.low64) & mask;; i = (i + 1) & mask) {
+            const Slot& s = slots_[i];
+            if (s.value == kNone)
+                return kNone;
+            if (s.low == d.low64 && s.high == d.high64)
+                return s.value;
+        }
+    }
+    //! Sets the value of d (not present yet).
+    void Insert(const XXH128_hash_t& d, uint32_t value) {
+        if (2 * (size_ + 1) > slots_.size())
+            Grow();
+        const size_t mask = slots_.size() - 1;
+        size_t i = size_t(d.low64) & mask;
+        while (slots_[i].value != kNone)
+            i = (i + 1) & mask;
+        slots_[i] = {d.low64, d.high64, value};
+        ++size_;
+    }
+
+private:
+    struct Slot {
+        uint64_t low = 0, high = 0;
+        uint32_t value = kNone;
+    };
+    void Grow() {
+        std::vector<Slot> old(std::max<size_t>(64, slots_.size() * 2));
+        old.swap(slots_);
+        size_ = 0;
+        for (const Slot& s : old)
+            if (s.value != kNone)
+                Insert({s.low, s.high}, s.value);
+    }
+    std::vector<Slot> slots_;
+    size_t size_ = 0;
+};
+
 } // namespace
 
 // Findings are linked through episodes: for each entity key, a run of findings carrying it,
@@ -309,14 +346,19 @@ struct IncidentInput::State {
     IncidentOptions options;
     EntityIndex entities;
     std::vector<What> what;
-    std::vector<Who> who;
-    // Entries by key (the views are of the texts the entries hold).
+    std::deque<Who> who;            // (addresses stay: they tell entries apart in SeenOnce)
+    std::vector<uint32_t> who_keys; // the entity ids of every who entry
+    std::deque<SharedText> sources; // distinct source types (addresses stay, as above)
+    // What entries by key (the views are of the texts the entries hold); who entries by the
+    // 128-bit XXH3 digest of their texts (each with its length before it), not the texts:
+    // millions of distinct principal / key / address entries are held in a few bytes each.
     std::unordered_map<WhatKey, uint32_t, KeyHash> what_ids;
-    std::unordered_map<WhoKey, uint32_t, KeyHash> who_ids;
+    DigestMap who_ids;
+    std::string digest_scratch;
     // The last finding's what and who entries and the texts they were found for (held, so
     // that their identities are not reused meanwhile): its neighbours mostly share them.
     What last_what_texts;
-    Who last_who_texts;
+    WhoTexts last_who_texts;
     uint32_t last_what = kNone, last_who = kNone;
     // The file and source type whose host-locality was last decided (held, so that their
     // identities are not reused meanwhile), and the answer.
@@ -402,21 +444,34 @@ uint32_t IncidentInput::State::WhoOf(const Finding& f) {
     auto same = [](const SharedText& a, const SharedText& b) {
         return a.identity() == b.identity();
     };
-    const Who& lw = last_who_texts;
+    const WhoTexts& lw = last_who_texts;
     if (last_who == kNone || !same(lw.actor, f.actor) || !same(lw.access_key, f.access_key) ||
         !same(lw.source_ip, f.source_ip) || !same(lw.host_file, host) ||
         !same(lw.source_type, f.source_type)) {
-        WhoKey key{{f.actor.view(), f.access_key.view(), f.source_ip.view(), host.view(),
-                    f.source_type.view()}};
-        auto it = who_ids.find(key);
-        if (it == who_ids.end()) {
-            who.push_back({f.actor, f.access_key, f.source_ip, host, f.source_type});
-            const Who& w = who.back();
-            key = {{w.actor.view(), w.access_key.view(), w.source_ip.view(), w.host_file.view(),
-                    w.source_type.view()}};
-            it = who_ids.emplace(key, uint32_t(who.size() - 1)).first;
+        digest_scratch.clear();
+        for (const SharedText* t : {&f.actor, &f.access_key, &f.source_ip, &host, &f.source_type}) {
+            const uint64_t n = t->size();
+            digest_scratch.append(reinterpret_cast<const char*>(&n), sizeof n);
+            digest_scratch.append(t->view());
         }
-        last_who = it->second;
+        const XXH128_hash_t digest = XXH3_128bits(digest_scratch.data(), digest_scratch.size());
+        last_who = who_ids.Find(digest);
+        if (last_who == kNone) {
+            Who w;
+            w.keys_at = uint32_t(who_keys.size());
+            w.own = uint16_t(entities.KeysOf(f.actor, f.access_key, f.source_ip, host, who_keys));
+            w.keys = uint16_t(who_keys.size() - w.keys_at);
+            w.root = f.actor.find(":root") != std::string::npos;
+            auto src = std::find_if(sources.begin(), sources.end(), [&](const SharedText& t) {
+                return t.view() == f.source_type.view();
+            });
+            if (src == sources.end())
+                src = sources.insert(sources.end(), f.source_type);
+            w.source = uint16_t(src - sources.begin());
+            who.push_back(w);
+            last_who = uint32_t(who.size() - 1);
+            who_ids.Insert(digest, last_who);
+        }
         last_who_texts = {f.actor, f.access_key, f.source_ip, host, f.source_type};
     }
     return last_who;
@@ -443,19 +498,19 @@ void IncidentInput::Add(const Finding& f) {
     const uint32_t what = s.WhatOf(f), who = s.WhoOf(f);
     const TimeMs t = f.time;
     const Who& w = s.who[who];
-    const auto& keys = s.entities.Of(who, w.actor, w.access_key, w.source_ip, w.host_file);
+    const std::span<const uint32_t> keys(s.who_keys.data() + w.keys_at, w.keys);
     uint32_t episode;
-    if (keys.ids.empty()) {
+    if (keys.empty()) {
         episode = s.NewEpisode(); // nothing to link on: an incident of its own
     } else if (who == s.prev_who && t - s.prev_time <= s.options.gap_ms) {
         // The entities of the finding before (another finding of its record, mostly): it is
         // every key's latest finding, so its episodes go on.
         episode = s.prev_episode;
-        for (uint32_t k : keys.ids)
+        for (uint32_t k : keys)
             s.keys[k].last = t;
     } else {
         episode = kNone;
-        for (uint32_t k : keys.ids) {
+        for (uint32_t k : keys) {
             if (k >= s.keys.size())
                 s.keys.resize(std::max<size_t>(k + 1, s.entities.size()));
             auto& ks = s.keys[k];
@@ -569,7 +624,7 @@ std::vector<Incident> BuildIncidents(IncidentInput&& input) {
         int max_level = 0;
         bool root_actor = false, admin = false;
         GroupMarks marks;
-        SeenOnce tactics_seen, source_seen, level_seen, actor_seen, event_seen;
+        SeenOnce tactics_seen, source_seen, level_seen, event_seen;
         SeenOnce keys_seen;
         const std::span<const IncidentInput::State::Sight> mine(
             sights.data() + sight_start[g], sight_start[g + 1] - sight_start[g]);
@@ -583,10 +638,9 @@ std::vector<Incident> BuildIncidents(IncidentInput&& input) {
                 for (const auto& t : rule.tactics)
                     if (std::find(inc.tactics.begin(), inc.tactics.end(), t) == inc.tactics.end())
                         inc.tactics.push_back(t);
-            const auto& keys = in.entities.built(s.who);
-            if (keys_seen.First(&keys)) {
-                for (size_t j = 0; j < keys.own; ++j) {
-                    uint32_t k = keys.ids[j];
+            if (keys_seen.First(&w)) {
+                for (size_t j = 0; j < w.own; ++j) {
+                    uint32_t k = in.who_keys[w.keys_at + j];
                     if (!seen.insert(k).second)
                         continue;
                     const std::string& name = in.entities.name(k);
@@ -594,12 +648,12 @@ std::vector<Incident> BuildIncidents(IncidentInput&& input) {
                         ents.insert(name);
                 }
             }
-            if (source_seen.First(w.source_type.identity()) && !w.source_type.empty())
-                srcs.insert(w.source_type);
+            const SharedText& source = in.sources[w.source];
+            if (source_seen.First(&source) && !source.empty())
+                srcs.insert(source);
             if (level_seen.First(rule.level.identity()))
                 max_level = std::max(max_level, LevelRank(rule.level));
-            if (actor_seen.First(w.actor.identity()) && w.actor.find(":root") != std::string::npos)
-                root_actor = true;
+            root_actor = root_actor || w.root;
             if (event_seen.First(event_name.identity()) &&
                 (event_name == "AttachUserPolicy" || event_name == "PutUserPolicy" ||
                  event_name == "AttachRolePolicy"))

@@ -54,7 +54,7 @@ public:
     //! Makes room for n findings.
     void Reserve(size_t n);
     //! Adds f. Findings come in time order, equal times in the order their incident lists them
-    //! (a hunt's order); a finding earlier than the one before links as if it were not.
+    //! (a hunt's order); a finding earlier than a key's latest one counts as within its gap.
     void Add(const Finding& f);
     //! Findings added.
     size_t size() const;

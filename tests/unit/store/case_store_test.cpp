@@ -167,17 +167,31 @@ TEST(CaseStore, CloudTrailViewHasAthenaShape) {
 namespace cloudsift::store {
 namespace {
 
+// An in-memory database with one table t of these columns, and an appender on it.
+struct MemoryTable {
+    std::unique_ptr<Database> db;
+    std::unique_ptr<Connection> con;
+    std::unique_ptr<Appender> app;
+};
+void OpenMemoryTable(const std::string& columns, MemoryTable& out) {
+    auto db = Database::Open(":memory:", false);
+    ASSERT_TRUE(db.ok());
+    out.db = std::move(db.value());
+    auto con = Connection::Open(*out.db);
+    ASSERT_TRUE(con.ok());
+    out.con = std::move(con.value());
+    ASSERT_TRUE(out.con->Exec("CREATE TABLE t (" + columns + ")"));
+    auto app = Appender::Open(*out.con, "t");
+    ASSERT_TRUE(app.ok());
+    out.app = std::move(app.value());
+}
+
 // Chunk appends: strings short and long (inline or on the heap in DuckDB), NULLs from empty
 // text and zero times, and a NULL in one chunk that must not leak into the same row of the
 // next chunk (the masks are reset between chunks).
 TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
-    auto db = Database::Open(":memory:", false);
-    ASSERT_TRUE(db.ok());
-    auto con = Connection::Open(*db.value());
-    ASSERT_TRUE(con.ok());
-    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (s VARCHAR, u UBIGINT, ts TIMESTAMP)"));
-    auto app = Appender::Open(*con.value(), "t");
-    ASSERT_TRUE(app.ok());
+    MemoryTable mt;
+    ASSERT_NO_FATAL_FAILURE(OpenMemoryTable("s VARCHAR, u UBIGINT, ts TIMESTAMP", mt));
     using T = ColumnChunk::Type;
     ColumnChunk chunk({T::Varchar, T::UBigInt, T::Timestamp});
     const size_t cap = ColumnChunk::Capacity();
@@ -198,12 +212,12 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
             chunk.TimeMs(2, i, r == 0 ? 0 : int64_t(1714564800000) + int64_t(r));
         }
         chunk.SetRows(n);
-        ASSERT_TRUE(app.value()->Append(chunk));
+        ASSERT_TRUE(mt.app->Append(chunk));
     }
-    ASSERT_TRUE(app.value()->Flush());
-    auto t = con.value()->Query("SELECT count(*), count(s), sum(u), count(ts), min(ts), "
-                                "max(CASE WHEN u = " +
-                                std::to_string(cap * 7) + " THEN s END) FROM t");
+    ASSERT_TRUE(mt.app->Flush());
+    auto t = mt.con->Query("SELECT count(*), count(s), sum(u), count(ts), min(ts), "
+                           "max(CASE WHEN u = " +
+                           std::to_string(cap * 7) + " THEN s END) FROM t");
     ASSERT_TRUE(t.ok()) << t.error().message;
     size_t nulls = 0;
     uint64_t sum = 0;
@@ -217,7 +231,7 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
     EXPECT_EQ(t.value().Cell(0, 3), std::to_string(total - 1));
     EXPECT_EQ(t.value().Cell(0, 4), "2024-05-01 12:00:00.001");
     EXPECT_EQ(t.value().Cell(0, 5), "after a null");
-    auto row = con.value()->Query("SELECT s FROM t WHERE u = 14");
+    auto row = mt.con->Query("SELECT s FROM t WHERE u = 14");
     ASSERT_TRUE(row.ok());
     EXPECT_EQ(row.value().Cell(0, 0), text(2));
 }
@@ -227,13 +241,8 @@ TEST(ColumnChunk, AppendsValuesAndNullsAcrossChunks) {
 // DuckDB would show as wrong text. Texts of 12 bytes (inline), 13 (on the heap), long ones,
 // empty ones (NULL) and invalid UTF-8 (repaired, as Str does) are all stored as given.
 TEST(ColumnChunk, StrViewCellsAreCopiedOnAppend) {
-    auto db = Database::Open(":memory:", false);
-    ASSERT_TRUE(db.ok());
-    auto con = Connection::Open(*db.value());
-    ASSERT_TRUE(con.ok());
-    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (s VARCHAR, u UBIGINT)"));
-    auto app = Appender::Open(*con.value(), "t");
-    ASSERT_TRUE(app.ok());
+    MemoryTable mt;
+    ASSERT_NO_FATAL_FAILURE(OpenMemoryTable("s VARCHAR, u UBIGINT", mt));
     using T = ColumnChunk::Type;
     ColumnChunk chunk({T::Varchar, T::UBigInt});
     const size_t cap = ColumnChunk::Capacity();
@@ -266,11 +275,11 @@ TEST(ColumnChunk, StrViewCellsAreCopiedOnAppend) {
             chunk.UInt(1, i, first + i);
         }
         chunk.SetRows(n);
-        ASSERT_TRUE(app.value()->Append(chunk));
+        ASSERT_TRUE(mt.app->Append(chunk));
         std::fill(arena.begin(), arena.end(), 'X');
     }
-    ASSERT_TRUE(app.value()->Flush());
-    auto t = con.value()->Query("SELECT u, s FROM t ORDER BY u");
+    ASSERT_TRUE(mt.app->Flush());
+    auto t = mt.con->Query("SELECT u, s FROM t ORDER BY u");
     ASSERT_TRUE(t.ok()) << t.error().message;
     ASSERT_EQ(t.value().rows.size(), total);
     for (size_t r = 0; r < total; ++r) {
@@ -279,28 +288,23 @@ TEST(ColumnChunk, StrViewCellsAreCopiedOnAppend) {
             want = "bad \xef\xbf\xbd byte " + std::to_string(r);
         ASSERT_EQ(t.value().Cell(r, 1), want) << "row " << r;
     }
-    auto nulls = con.value()->Query("SELECT count(*) FROM t WHERE s IS NULL");
+    auto nulls = mt.con->Query("SELECT count(*) FROM t WHERE s IS NULL");
     ASSERT_TRUE(nulls.ok());
     EXPECT_EQ(nulls.value().Cell(0, 0), std::to_string((total + 4) / 5));
 }
 
 TEST(Appender, AppendsEmptyFilledAndRepairedListsOfText) {
-    auto db = Database::Open(":memory:", false);
-    ASSERT_TRUE(db.ok());
-    auto con = Connection::Open(*db.value());
-    ASSERT_TRUE(con.ok());
-    ASSERT_TRUE(con.value()->Exec("CREATE TABLE t (n INTEGER, l VARCHAR[])"));
-    auto app = Appender::Open(*con.value(), "t");
-    ASSERT_TRUE(app.ok());
+    MemoryTable mt;
+    ASSERT_NO_FATAL_FAILURE(OpenMemoryTable("n INTEGER, l VARCHAR[]", mt));
     const std::vector<std::vector<SharedText>> lists = {
         {}, {"attack.t1098", "attack.persistence"}, {"ok", std::string("bad \xff\xfe")}};
     for (size_t i = 0; i < lists.size(); ++i) {
-        app.value()->Int(int64_t(i));
-        app.value()->StrList(lists[i]);
-        ASSERT_TRUE(app.value()->EndRow());
+        mt.app->Int(int64_t(i));
+        mt.app->StrList(lists[i]);
+        ASSERT_TRUE(mt.app->EndRow());
     }
-    ASSERT_TRUE(app.value()->Flush());
-    auto t = con.value()->Query("SELECT n, len(l), l[2] FROM t ORDER BY n");
+    ASSERT_TRUE(mt.app->Flush());
+    auto t = mt.con->Query("SELECT n, len(l), l[2] FROM t ORDER BY n");
     ASSERT_TRUE(t.ok()) << t.error().message;
     ASSERT_EQ(t.value().rows.size(), 3u);
     EXPECT_EQ(t.value().Cell(0, 1), "0"); // an empty list is [], not NULL

@@ -474,9 +474,9 @@ Result<IngestResult> Ingest(CaseStore& store, const IngestOptions& options) {
     // The memory limit is set before anything is written, so a refused one leaves no trace.
     std::optional<ScopedSetting> memory_limit;
     if (!options.memory_limit.empty()) {
-        if (PlainSettingValue(options.memory_limit))
-            memory_limit.emplace(store.conn(), "memory_limit", options.memory_limit);
-        if (!memory_limit || !memory_limit->changed())
+        // ScopedSetting refuses a value that is not a plain size and one DuckDB refuses.
+        memory_limit.emplace(store.conn(), "memory_limit", options.memory_limit);
+        if (!memory_limit->changed())
             return Error{"ingest.memory_limit", "not a memory size DuckDB accepts: '" +
                                                     options.memory_limit +
                                                     "' (for example 2GB or 512MiB)"};
